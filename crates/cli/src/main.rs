@@ -1,0 +1,631 @@
+//! `clinicdesk`: the headless administration tool. Every subcommand that touches clinic data
+//! goes through the core's command registry, so it gets the same checks and audit as the UI.
+
+use clap::{Args, Parser, Subcommand};
+use clinicdesk_core::keys::{KeyFile, KeySource, Keychain, RecoveryEnvelope};
+use clinicdesk_core::{AppError, Caller, ErrorCode, Workstation};
+use serde_json::{json, Value};
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "clinicdesk",
+    version,
+    about = "ClinicDesk administration: set up, users, backups, verification, scripted commands"
+)]
+struct Cli {
+    /// The clinic database (default: the desktop app's, in the user's data folder).
+    #[arg(long, global = true, env = "CLINICDESK_DB")]
+    db: Option<PathBuf>,
+    /// Headless key source: a file holding the 256-bit key as 64 hex characters (mode 0600).
+    /// Without it the OS keychain is used.
+    #[arg(long, global = true, env = "CLINICDESK_KEY_FILE")]
+    key_file: Option<PathBuf>,
+    /// Machine-readable output: JSON on stdout; errors as {code, message, field} on stderr.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create the database, the clinic and its first administrator.
+    Init(InitArgs),
+    /// Manage user accounts (as the built-in administrator).
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Apply pending schema migrations.
+    Migrate,
+    /// Check database integrity, foreign keys and the audit chain.
+    Verify,
+    /// Write an encrypted backup (sqlcipher_export), with the recovery file beside it.
+    Backup {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Restore a backup into --db (refuses to replace an existing database without --force).
+    Restore {
+        #[arg(long)]
+        from: PathBuf,
+        #[arg(long)]
+        force: bool,
+        /// Open the backup with its recovery passphrase (read from stdin) on a machine that
+        /// does not hold the key; the key is then stored in --key-file or the keychain.
+        #[arg(long)]
+        recovery_passphrase_stdin: bool,
+    },
+    /// Create a demo clinic with a user of every role, and print their passwords.
+    Demo,
+    /// List the command registry: names, permissions, input schemas.
+    Commands,
+    /// Run one registry command as a user: same checks and audit as the desktop app.
+    Call {
+        name: String,
+        #[arg(long = "as")]
+        as_user: String,
+        #[arg(long)]
+        password_stdin: bool,
+        /// The command's input as a JSON object.
+        #[arg(long, default_value = "{}")]
+        input: String,
+    },
+}
+
+#[derive(Args)]
+struct InitArgs {
+    #[arg(long)]
+    clinic_name: String,
+    #[arg(long)]
+    admin_username: String,
+    #[arg(long, default_value = "Administrator")]
+    admin_full_name: String,
+    #[arg(long)]
+    admin_password_stdin: bool,
+    /// IANA time zone, e.g. Europe/Rome (default UTC).
+    #[arg(long)]
+    time_zone: Option<String>,
+    /// ISO 4217 currency code (default EUR).
+    #[arg(long)]
+    currency: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user account.
+    Add {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        full_name: String,
+        #[arg(long)]
+        password_stdin: bool,
+        #[arg(long)]
+        specialization: Option<String>,
+        #[arg(long)]
+        licence_number: Option<String>,
+        #[arg(long)]
+        department: Option<String>,
+        /// The user must choose a new password at first sign-in.
+        #[arg(long)]
+        temporary: bool,
+    },
+    /// List user accounts.
+    List,
+    /// Set a user's password (clears a sign-in lockout).
+    Passwd {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        password_stdin: bool,
+        /// The user must choose a new password at next sign-in.
+        #[arg(long)]
+        temporary: bool,
+    },
+    /// Disable a user account (accounts are never deleted).
+    Disable {
+        #[arg(long)]
+        username: String,
+    },
+    /// Enable a disabled user account.
+    Enable {
+        #[arg(long)]
+        username: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if e.use_stderr() && std::env::args().any(|a| a == "--json") => {
+            let message = e
+                .to_string()
+                .lines()
+                .next()
+                .unwrap_or("invalid arguments")
+                .trim_start_matches("error: ")
+                .to_string();
+            let error = json!({"code": "validation", "message": message});
+            eprintln!("{error}");
+            return ExitCode::from(2);
+        }
+        Err(e) => e.exit(),
+    };
+    let json = cli.json;
+    match run(cli) {
+        Ok(Outcome::Done(text, value)) => {
+            emit(json, &text, &value);
+            ExitCode::SUCCESS
+        }
+        Ok(Outcome::Failed(text, value)) => {
+            emit(json, &text, &value);
+            ExitCode::from(1)
+        }
+        Err(e) => {
+            if json {
+                eprintln!(
+                    "{}",
+                    serde_json::to_string(&e).unwrap_or_else(|_| e.message.clone())
+                );
+            } else {
+                let field = e
+                    .field
+                    .as_deref()
+                    .map(|f| format!(" [{f}]"))
+                    .unwrap_or_default();
+                eprintln!("clinicdesk: error: {}{field}", e.message);
+            }
+            ExitCode::from(1)
+        }
+    }
+}
+
+enum Outcome {
+    /// Human text and the JSON value.
+    Done(String, Value),
+    /// Ran, but found problems (verify).
+    Failed(String, Value),
+}
+
+fn emit(json: bool, text: &str, value: &Value) {
+    use std::io::Write;
+    let out = if json {
+        serde_json::to_string_pretty(value).unwrap_or_default()
+    } else {
+        text.to_string()
+    };
+    if !out.is_empty() {
+        // A closed pipe (`| head`) is not an error of ours.
+        let _ = writeln!(std::io::stdout().lock(), "{out}");
+    }
+}
+
+fn db_path(cli: &Cli) -> Result<PathBuf, AppError> {
+    cli.db
+        .clone()
+        .or_else(clinicdesk_core::default_db_path)
+        .ok_or_else(|| AppError::field("db", "no data folder on this system; pass --db"))
+}
+
+fn key_source(cli: &Cli, db: &Path) -> Box<dyn KeySource> {
+    match &cli.key_file {
+        Some(path) => Box::new(KeyFile::new(path)),
+        None => Box::new(Keychain::for_database(db)),
+    }
+}
+
+/// Reads one line from stdin (a password), without its line ending.
+fn read_secret(flag: &str, field: &str) -> Result<String, AppError> {
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| AppError::io(format!("could not read standard input: {e}")))?;
+    let secret = line.trim_end_matches(['\n', '\r']).to_string();
+    if secret.is_empty() {
+        return Err(AppError::field(
+            field,
+            format!("{flag}: standard input was empty"),
+        ));
+    }
+    Ok(secret)
+}
+
+fn require_flag(set: bool, flag: &str, field: &str) -> Result<(), AppError> {
+    if set {
+        Ok(())
+    } else {
+        Err(AppError::field(
+            field,
+            format!("the password is read from standard input: pass {flag}"),
+        ))
+    }
+}
+
+/// Opens an existing database with its key.
+fn open(cli: &Cli) -> Result<Workstation, AppError> {
+    let db = db_path(cli)?;
+    if !db.exists() {
+        return Err(AppError::new(
+            ErrorCode::NotFound,
+            format!(
+                "database file {} does not exist (run `clinicdesk init` first)",
+                db.display()
+            ),
+        )
+        .with_field("db"));
+    }
+    let key = key_source(cli, &db).load()?;
+    Workstation::open_existing(&db, key)
+}
+
+/// Creates a database (and its key) for init/demo; removes what it created if setup fails.
+fn create_and<T>(
+    cli: &Cli,
+    f: impl FnOnce(&Workstation) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    let db = db_path(cli)?;
+    let source = key_source(cli, &db);
+    let db_existed = db.exists();
+    let key_existed = source.exists()?;
+    let key = if db_existed {
+        source.load()?
+    } else {
+        source.load_or_create()?
+    };
+    let result = Workstation::open(&db, key).and_then(|ws| f(&ws));
+    if result.is_err() && !db_existed {
+        for suffix in ["", "-wal", "-shm", ".audit-anchor", ".recovery"] {
+            let mut name = db.as_os_str().to_owned();
+            name.push(suffix);
+            let _ = std::fs::remove_file(PathBuf::from(name));
+        }
+        if !key_existed {
+            if let Some(path) = &cli.key_file {
+                let _ = std::fs::remove_file(path);
+            } else {
+                let _ = Keychain::for_database(&db).delete();
+            }
+        }
+    }
+    result
+}
+
+fn admin(ws: &Workstation, name: &str, input: Value) -> Result<Value, AppError> {
+    ws.dispatch(&Caller::LocalAdmin, name, input)
+}
+
+fn run(cli: Cli) -> Result<Outcome, AppError> {
+    match &cli.command {
+        Command::Init(args) => {
+            require_flag(
+                args.admin_password_stdin,
+                "--admin-password-stdin",
+                "admin_password",
+            )?;
+            let password = read_secret("--admin-password-stdin", "admin_password")?;
+            let input = json!({
+                "clinic_name": args.clinic_name,
+                "admin_username": args.admin_username,
+                "admin_full_name": args.admin_full_name,
+                "admin_password": password,
+                "time_zone": args.time_zone,
+                "currency": args.currency,
+            });
+            let out = create_and(&cli, |ws| {
+                ws.dispatch(&Caller::Anonymous, "setup_clinic", input)
+            })?;
+            let passphrase = out["recovery_passphrase"].as_str().unwrap_or("");
+            let text = format!(
+                "Clinic {:?} set up in {}.\nAdministrator: {}\n\nRECOVERY PASSPHRASE (shown once; store it safely, e.g. printed in the clinic safe):\n  {passphrase}\nIt opens a backup of this clinic on a new machine.",
+                args.clinic_name,
+                db_path(&cli)?.display(),
+                out["admin"]["username"].as_str().unwrap_or(""),
+            );
+            Ok(Outcome::Done(text, out))
+        }
+        Command::User(cmd) => run_user(&cli, cmd),
+        Command::Migrate => {
+            let db = db_path(&cli)?;
+            if !db.exists() {
+                return Err(AppError::not_found(format!(
+                    "database file {} does not exist",
+                    db.display()
+                ))
+                .with_field("db"));
+            }
+            let key = key_source(&cli, &db).load()?;
+            let store = clinicdesk_core::store::Store::open_existing(&db, key)?;
+            let applied = store.applied_on_open().to_vec();
+            let version = store.schema_versions()?.last().copied().unwrap_or(0);
+            let text = if applied.is_empty() {
+                format!("Schema is current (version {version}).")
+            } else {
+                applied
+                    .iter()
+                    .map(|m| format!("applied {} {}", m.version, m.name))
+                    .chain(std::iter::once(format!(
+                        "Schema is now at version {version}."
+                    )))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            };
+            Ok(Outcome::Done(
+                text,
+                json!({"applied": applied, "schema_version": version}),
+            ))
+        }
+        Command::Verify => {
+            let ws = open(&cli)?;
+            let report = admin(&ws, "verify_database", json!({}))?;
+            let mut lines = Vec::new();
+            let db_problems: Vec<&str> = report["database_problems"]
+                .as_array()
+                .map(|a| a.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            let audit_problems: Vec<&str> = report["audit"]["problems"]
+                .as_array()
+                .map(|a| a.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            lines.push(format!(
+                "database: {}",
+                if db_problems.is_empty() {
+                    "ok (integrity_check, foreign_key_check)".to_string()
+                } else {
+                    format!("{} problem(s)", db_problems.len())
+                }
+            ));
+            lines.extend(db_problems.iter().map(|p| format!("  - {p}")));
+            lines.push(format!(
+                "audit chain: {} ({} entries)",
+                if audit_problems.is_empty() {
+                    "ok"
+                } else {
+                    "TAMPERED"
+                },
+                report["audit"]["entries"]
+            ));
+            lines.extend(audit_problems.iter().map(|p| format!("  - {p}")));
+            if report["clean"].as_bool() == Some(true) {
+                Ok(Outcome::Done(lines.join("\n"), report))
+            } else {
+                lines.push("verification FAILED".into());
+                if !cli.json {
+                    eprintln!("{}", lines.join("\n"));
+                    return Ok(Outcome::Failed(String::new(), report));
+                }
+                Ok(Outcome::Failed(lines.join("\n"), report))
+            }
+        }
+        Command::Backup { out } => {
+            let ws = open(&cli)?;
+            let report = admin(&ws, "create_backup", json!({"path": out}))?;
+            let text = format!(
+                "Backup written to {} ({} bytes){}",
+                report["path"].as_str().unwrap_or(""),
+                report["bytes"],
+                report["recovery_file"]
+                    .as_str()
+                    .map(|r| format!("; recovery file {r}"))
+                    .unwrap_or_default()
+            );
+            Ok(Outcome::Done(text, report))
+        }
+        Command::Restore {
+            from,
+            force,
+            recovery_passphrase_stdin,
+        } => {
+            let db = db_path(&cli)?;
+            let source = key_source(&cli, &db);
+            let mut stored_new_key = false;
+            let key = if *recovery_passphrase_stdin {
+                let passphrase = read_secret("--recovery-passphrase-stdin", "recovery_passphrase")?;
+                let envelope_path = clinicdesk_core::clinic::recovery_path(from);
+                let key = RecoveryEnvelope::read_from(&envelope_path)?.unwrap_key(&passphrase)?;
+                if source.exists()? {
+                    if source.load()? != key {
+                        return Err(AppError::conflict(
+                            "a different database key is already stored for this database; choose another --key-file or --db",
+                        ));
+                    }
+                } else {
+                    source.store_new(&key)?;
+                    stored_new_key = true;
+                }
+                key
+            } else {
+                source.load()?
+            };
+            let report = match clinicdesk_core::maintenance::restore_backup(from, &db, &key, *force)
+            {
+                Ok(report) => report,
+                Err(e) => {
+                    // Nothing half-written: a key stored for this restore goes with it.
+                    if stored_new_key {
+                        let _ = source.remove();
+                    }
+                    return Err(e);
+                }
+            };
+            let value =
+                serde_json::to_value(&report).map_err(|e| AppError::internal(e.to_string()))?;
+            let text = format!(
+                "Restored {} into {} (schema {}, {} audit entries verified).",
+                from.display(),
+                report.restored_to,
+                report.schema_version,
+                report.audit_entries
+            );
+            Ok(Outcome::Done(text, value))
+        }
+        Command::Demo => {
+            let out = create_and(&cli, |ws| {
+                ws.dispatch(&Caller::Anonymous, "create_demo_clinic", json!({}))
+            })?;
+            let mut text = format!(
+                "{} created. Demo users (password after the colon):\n",
+                out["clinic_name"].as_str().unwrap_or("")
+            );
+            for u in out["users"].as_array().into_iter().flatten() {
+                text.push_str(&format!(
+                    "  {:<14} {:<13} {}: {}\n",
+                    u["username"].as_str().unwrap_or(""),
+                    u["role"].as_str().unwrap_or(""),
+                    u["full_name"].as_str().unwrap_or(""),
+                    u["password"].as_str().unwrap_or("")
+                ));
+            }
+            if let Some(p) = out["recovery_passphrase"].as_str() {
+                text.push_str(&format!("Recovery passphrase: {p}"));
+            }
+            Ok(Outcome::Done(text.trim_end().to_string(), out))
+        }
+        Command::Commands => {
+            let registry = clinicdesk_core::registry();
+            let list: Vec<Value> = registry
+                .iter()
+                .map(|c| {
+                    json!({
+                        "name": c.name,
+                        "summary": c.summary,
+                        "access": c.access.describe(),
+                        "input_schema": c.input_schema(),
+                        "output_schema": c.output_schema(),
+                    })
+                })
+                .collect();
+            let text = registry
+                .iter()
+                .map(|c| format!("{:<24} {:<20} {}", c.name, c.access.describe(), c.summary))
+                .collect::<Vec<_>>()
+                .join("\n");
+            Ok(Outcome::Done(text, Value::Array(list)))
+        }
+        Command::Call {
+            name,
+            as_user,
+            password_stdin,
+            input,
+        } => {
+            require_flag(*password_stdin, "--password-stdin", "password")?;
+            let input: Value = serde_json::from_str(input)
+                .map_err(|e| AppError::field("input", format!("--input is not valid JSON: {e}")))?;
+            let password = read_secret("--password-stdin", "password")?;
+            let ws = open(&cli)?;
+            let login = ws.dispatch(
+                &Caller::Anonymous,
+                "login",
+                json!({"username": as_user, "password": password}),
+            )?;
+            let token = login["token"].as_str().unwrap_or_default().to_string();
+            let caller = Caller::Session(token);
+            let result = ws.dispatch(&caller, name, input);
+            let _ = ws.dispatch(&caller, "logout", json!({}));
+            let out = result?;
+            let text = serde_json::to_string_pretty(&out).unwrap_or_default();
+            Ok(Outcome::Done(text, out))
+        }
+    }
+}
+
+fn run_user(cli: &Cli, cmd: &UserCommand) -> Result<Outcome, AppError> {
+    match cmd {
+        UserCommand::Add {
+            username,
+            role,
+            full_name,
+            password_stdin,
+            specialization,
+            licence_number,
+            department,
+            temporary,
+        } => {
+            let role: clinicdesk_core::access::Role = role.parse()?;
+            require_flag(*password_stdin, "--password-stdin", "password")?;
+            let password = read_secret("--password-stdin", "password")?;
+            let ws = open(cli)?;
+            let user = admin(
+                &ws,
+                "create_user",
+                json!({
+                    "username": username, "full_name": full_name, "role": role, "password": password,
+                    "specialization": specialization, "licence_number": licence_number,
+                    "department": department, "must_change_password": temporary,
+                }),
+            )?;
+            let text = format!(
+                "User {} ({}) added.",
+                user["username"].as_str().unwrap_or(""),
+                user["role"].as_str().unwrap_or("")
+            );
+            Ok(Outcome::Done(text, user))
+        }
+        UserCommand::List => {
+            let ws = open(cli)?;
+            let users = admin(&ws, "list_users", json!({}))?;
+            let mut text = format!(
+                "{:<16} {:<13} {:<9} {}",
+                "USERNAME", "ROLE", "STATUS", "FULL NAME"
+            );
+            for u in users.as_array().into_iter().flatten() {
+                let status = if u["active"].as_bool() != Some(true) {
+                    "disabled"
+                } else if !u["locked_until"].is_null() {
+                    "locked"
+                } else {
+                    "active"
+                };
+                text.push_str(&format!(
+                    "\n{:<16} {:<13} {:<9} {}",
+                    u["username"].as_str().unwrap_or(""),
+                    u["role"].as_str().unwrap_or(""),
+                    status,
+                    u["full_name"].as_str().unwrap_or("")
+                ));
+            }
+            Ok(Outcome::Done(text, users))
+        }
+        UserCommand::Passwd {
+            username,
+            password_stdin,
+            temporary,
+        } => {
+            require_flag(*password_stdin, "--password-stdin", "password")?;
+            let password = read_secret("--password-stdin", "new_password")?;
+            let ws = open(cli)?;
+            let user = admin(
+                &ws,
+                "reset_password",
+                json!({"username": username, "new_password": password, "must_change_password": temporary}),
+            )?;
+            Ok(Outcome::Done(
+                format!(
+                    "Password of {} set.",
+                    user["username"].as_str().unwrap_or("")
+                ),
+                user,
+            ))
+        }
+        UserCommand::Disable { username } => {
+            let ws = open(cli)?;
+            let user = admin(&ws, "disable_user", json!({"username": username}))?;
+            Ok(Outcome::Done(
+                format!("User {} disabled.", user["username"].as_str().unwrap_or("")),
+                user,
+            ))
+        }
+        UserCommand::Enable { username } => {
+            let ws = open(cli)?;
+            let user = admin(&ws, "enable_user", json!({"username": username}))?;
+            Ok(Outcome::Done(
+                format!("User {} enabled.", user["username"].as_str().unwrap_or("")),
+                user,
+            ))
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import { screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+import { signInAs } from "../../test/flows";
+import { renderApp } from "../../test/render";
+
+async function openSettings() {
+  const app = renderApp({ state: "demo" });
+  await signInAs(app.user, "admin");
+  await app.user.click(await screen.findByTestId("nav-settings"));
+  await screen.findByTestId("settings-name");
+  return app;
+}
+
+describe("clinic settings", () => {
+  it("loads the settings into the form", async () => {
+    await openSettings();
+    expect(screen.getByTestId("settings-name")).toHaveValue("Demo Clinic (sample data)");
+    expect(screen.getByTestId("settings-idle-lock-minutes")).toHaveValue(15);
+    expect(screen.getByTestId("settings-time-zone")).toHaveValue("Europe/Rome");
+    expect(screen.getByTestId("settings-default-tax-rate")).toHaveValue("22");
+  });
+
+  it("checks the idle lock range (1–30) before saving", async () => {
+    const { user, backend } = await openSettings();
+    await user.clear(screen.getByTestId("settings-idle-lock-minutes"));
+    await user.type(screen.getByTestId("settings-idle-lock-minutes"), "45");
+    await user.click(screen.getByTestId("settings-save"));
+    expect(await screen.findByTestId("error-idle_lock_minutes")).toHaveTextContent("Between 1 and 30 minutes.");
+    expect(backend.calls.some((c) => c.name === "update_clinic_settings")).toBe(false);
+  });
+
+  it("saves, confirms, and the clinic name in the top bar follows", async () => {
+    const { user, backend } = await openSettings();
+    await user.clear(screen.getByTestId("settings-name"));
+    await user.type(screen.getByTestId("settings-name"), "Riverside Clinic");
+    await user.clear(screen.getByTestId("settings-idle-lock-minutes"));
+    await user.type(screen.getByTestId("settings-idle-lock-minutes"), "5");
+    await user.click(screen.getByTestId("settings-save"));
+    expect(await screen.findByTestId("settings-saved")).toHaveTextContent("Settings saved.");
+    expect(backend.settings).toMatchObject({ name: "Riverside Clinic", idle_lock_minutes: 5 });
+    expect(await screen.findByTestId("clinic-name")).toHaveTextContent("Riverside Clinic");
+  });
+
+  it("shows a Rust field error next to its field", async () => {
+    const { user, backend } = await openSettings();
+    backend.failNext("update_clinic_settings", { code: "validation", message: "the locale is a language tag such as en, en-GB or it-IT", field: "locale" });
+    await user.click(screen.getByTestId("settings-save"));
+    expect(await screen.findByTestId("error-locale")).toHaveTextContent("The locale is a language tag such as en, en-GB or it-IT.");
+  });
+
+  it("refuses a logo that is not PNG or JPEG, or bigger than 256 KB", async () => {
+    await openSettings();
+    // The picker offers only PNG and JPEG, but a file can still arrive another way.
+    const user = userEvent.setup({ applyAccept: false });
+    const input = screen.getByTestId("settings-logo-file");
+    await user.upload(input, new File(["gif"], "logo.gif", { type: "image/gif" }));
+    expect(await screen.findByTestId("error-logo_data_url")).toHaveTextContent("Choose a PNG or JPEG image.");
+    await user.upload(input, new File([new Uint8Array(300 * 1024)], "logo.png", { type: "image/png" }));
+    await waitFor(() => {
+      expect(screen.getByTestId("error-logo_data_url")).toHaveTextContent("The image is 300 KB; at most 256 KB.");
+    });
+    await user.upload(input, new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], "logo.png", { type: "image/png" }));
+    expect(await screen.findByTestId("settings-logo-preview")).toHaveAttribute("src", expect.stringMatching(/^data:image\/png;base64,/));
+  });
+});

@@ -1,0 +1,437 @@
+// An in-memory stand-in for the Rust command registry, for UI tests and the screenshot harness.
+// It follows the Rust contract (crates/core) closely enough to drive every screen: the same
+// command names, inputs, outputs, error codes and field names. It is NOT imported by the app:
+// tests install it with `setTransport`, the screenshot harness as a fake `__TAURI_INTERNALS__`.
+import type {
+  AppError,
+  AppStatus,
+  AuditRecord,
+  ClinicSettings,
+  CommandName,
+  Commands,
+  ErrorCode,
+  LoginOutput,
+  Permission,
+  Role,
+  UserView,
+} from "../api/generated";
+import { COMMAND_ACCESS, ROLE_PERMISSIONS } from "../api/generated";
+
+/** The real permission matrix, generated from crates/core/src/access. */
+export function permissionsOf(role: Role): Permission[] {
+  return [...ROLE_PERMISSIONS[role]];
+}
+
+/** Which permission each command needs, generated from the Rust registry. */
+const ACCESS = COMMAND_ACCESS;
+
+export const DEMO_USERS: { username: string; full_name: string; role: Role; password: string; specialization?: string; licence_number?: string; department?: string }[] = [
+  { username: "admin", full_name: "Alex Admin", role: "admin", password: "blue lantern orchid 47" },
+  { username: "dr.rossi", full_name: "Dr. Giulia Rossi", role: "doctor", password: "quiet harbour maple 47", specialization: "General practice", licence_number: "MED-IT-20417", department: "General Medicine" },
+  { username: "dr.okafor", full_name: "Dr. Chinedu Okafor", role: "doctor", password: "bright meadow pebble 47", specialization: "Paediatrics", licence_number: "MED-NG-88213", department: "Paediatrics" },
+  { username: "nurse.muller", full_name: "Jana Müller", role: "nurse", password: "silver compass tide 47", department: "General Medicine" },
+  { username: "reception", full_name: "María López", role: "receptionist", password: "warm garden ribbon 47" },
+  { username: "pharmacy", full_name: "Søren Nielsen", role: "pharmacist", password: "clear window saffron 47" },
+  { username: "accounts", full_name: "Aiko Tanaka", role: "accountant", password: "steady ledger violet 47" },
+  { username: "display", full_name: "Waiting Room Display", role: "kiosk", password: "calm screen willow 47" },
+];
+
+export const FAKE_PASSPHRASE = "7KQ2M-9XD4R-T1HVB-C8N3F-W5PZJ-6GAE0";
+
+interface FakeUser extends UserView {
+  password: string;
+  failures: number;
+}
+
+interface Session {
+  userId: string;
+  locked: boolean;
+}
+
+export interface FakeBackendOptions {
+  /** "empty": no clinic yet; "demo": the demo clinic exists. */
+  state?: "empty" | "demo";
+  /** Make `app_status` (and every command) fail, as when the store cannot be opened. */
+  storeError?: AppError;
+  /** Wrong sign-ins before an account locks (Rust: 5). */
+  lockoutAfter?: number;
+  /** Milliseconds each answer takes (screenshots of loading states; 0 in tests). */
+  latency?: number;
+  now?: () => Date;
+}
+
+export class FakeError extends Error {
+  constructor(readonly appError: AppError) {
+    super(appError.message);
+  }
+}
+
+function fail(code: ErrorCode, message: string, field?: string): never {
+  throw new FakeError(field === undefined ? { code, message } : { code, message, field });
+}
+
+let counter = 0;
+const newId = () => `0190c0de-0000-7000-8000-${(++counter).toString(16).padStart(12, "0")}`;
+
+export function createFakeBackend(options: FakeBackendOptions = {}) {
+  const now = options.now ?? (() => new Date());
+  const iso = () => now().toISOString();
+  const lockoutAfter = options.lockoutAfter ?? 5;
+  const users = new Map<string, FakeUser>();
+  const sessions = new Map<string, Session>();
+  const audit: AuditRecord[] = [];
+  let settings: ClinicSettings | null = null;
+  const calls: { name: string; input: unknown; token: string | null }[] = [];
+  /** Answers to force for the next call of a command (tests of error display). */
+  const forced = new Map<string, AppError[]>();
+
+  const status: AppStatus = {
+    initialized: false,
+    clinic_name: null,
+    version: "0.1.0",
+    workstation_id: "0190b7c2-5e1a-7c3d-9f00-3a2b1c0d4e5f",
+    schema_version: 20260301120000,
+  };
+
+  function record(actor: FakeUser | null, action: string, outcome: "ok" | "denied" | "failed", detail = "", target?: FakeUser) {
+    audit.push({
+      seq: audit.length + 1,
+      id: newId(),
+      at: iso(),
+      workstation_id: status.workstation_id,
+      actor_id: actor?.id ?? null,
+      actor_name: actor?.username ?? "anonymous",
+      actor_role: actor?.role ?? null,
+      action,
+      outcome,
+      record_table: target ? "users" : null,
+      record_id: target?.id ?? null,
+      detail,
+    });
+  }
+
+  function view(u: FakeUser): UserView {
+    return {
+      id: u.id,
+      username: u.username,
+      full_name: u.full_name,
+      role: u.role,
+      active: u.active,
+      must_change_password: u.must_change_password,
+      specialization: u.specialization,
+      licence_number: u.licence_number,
+      department: u.department,
+      locked_until: u.locked_until,
+      created_at: u.created_at,
+      updated_at: u.updated_at,
+    };
+  }
+
+  function checkPasswordPolicy(password: string, username: string, field: string) {
+    const length = Array.from(password).length;
+    if (length < 12) fail("validation", "the password must have at least 12 characters", field);
+    if (length > 128) fail("validation", "the password must have at most 128 characters", field);
+    if (username && password.toLowerCase().includes(username.toLowerCase())) fail("validation", "the password must not contain the username", field);
+    if (/^(.)\1+$/.test(password) || /^(password|123456|qwerty)/i.test(password)) {
+      fail("validation", "this password is too common or guessable (This is a very common password); try a few unrelated words", field);
+    }
+  }
+
+  function validUsername(value: string, field: string): string {
+    const v = value.trim().toLowerCase();
+    if (!/^[a-z][a-z0-9._-]{2,31}$/.test(v)) {
+      fail("validation", "a username has 3 to 32 characters: letters, digits, dot, dash or underscore, starting with a letter", field);
+    }
+    return v;
+  }
+
+  function required(value: string, field: string): string {
+    const v = value.trim();
+    if (v === "") fail("validation", `${field.replaceAll("_", " ").replace(/^./, (c) => c.toUpperCase())} is required`, field);
+    return v;
+  }
+
+  function addUser(input: { username: string; full_name: string; role: Role; password: string; specialization?: string | null; licence_number?: string | null; department?: string | null; must_change_password: boolean }, fields = { username: "username", full_name: "full_name", password: "password" }): FakeUser {
+    const username = validUsername(input.username, fields.username);
+    const full_name = required(input.full_name, fields.full_name);
+    checkPasswordPolicy(input.password, username, fields.password);
+    if (input.role !== "doctor" && (input.specialization || input.licence_number)) {
+      fail("validation", "only doctors carry a specialization and licence number", input.specialization ? "specialization" : "licence_number");
+    }
+    if (users.has(username)) fail("conflict", `the username "${username}" is taken`, fields.username);
+    const at = iso();
+    const user: FakeUser = {
+      id: newId(),
+      username,
+      full_name,
+      role: input.role,
+      active: true,
+      must_change_password: input.must_change_password,
+      specialization: input.specialization || null,
+      licence_number: input.licence_number || null,
+      department: input.department || null,
+      locked_until: null,
+      created_at: at,
+      updated_at: at,
+      password: input.password,
+      failures: 0,
+    };
+    users.set(username, user);
+    return user;
+  }
+
+  function initClinic(name: string, timeZone: string, currency: string) {
+    settings = {
+      name,
+      address: "",
+      phone: "",
+      time_zone: timeZone,
+      currency,
+      locale: "en",
+      idle_lock_minutes: 15,
+      logo_data_url: "",
+      default_tax_rate: "0",
+      invoice_series_prefix: "INV",
+    };
+    status.initialized = true;
+    status.clinic_name = name;
+  }
+
+  function seedDemo() {
+    initClinic("Demo Clinic (sample data)", "Europe/Rome", "EUR");
+    if (settings) settings = { ...settings, address: "Via Roma 1, 00100 Roma", phone: "+39 06 1234 5678", locale: "en-GB", default_tax_rate: "22" };
+    for (const d of DEMO_USERS) addUser({ ...d, must_change_password: false });
+    for (const u of users.values()) record(null, "create_user", "ok", `demo user ${u.username}`, u);
+  }
+
+  if (options.state === "demo") seedDemo();
+
+  function loginOutput(token: string, user: FakeUser): LoginOutput {
+    return { token, user: view(user), permissions: permissionsOf(user.role), idle_lock_minutes: settings?.idle_lock_minutes ?? 15 };
+  }
+
+  function checkPassword(user: FakeUser, password: string, action: string) {
+    if (user.locked_until && new Date(user.locked_until) > now()) {
+      record(user, action, "failed", "refused: locked out");
+      fail("locked_out", `too many failed sign-ins: this account is locked until ${user.locked_until.slice(11, 16)} UTC (about 1 minute)`);
+    }
+    if (user.password !== password) {
+      user.failures += 1;
+      record(user, action, "failed", "wrong password");
+      if (user.failures >= lockoutAfter) {
+        user.locked_until = new Date(now().getTime() + 60_000).toISOString();
+        fail("locked_out", `too many failed sign-ins: this account is locked until ${user.locked_until.slice(11, 16)} UTC (about 1 minute)`);
+      }
+      fail("invalid_credentials", "wrong username or password");
+    }
+    user.failures = 0;
+    user.locked_until = null;
+  }
+
+  function userById(id: string): FakeUser {
+    for (const u of users.values()) if (u.id === id) return u;
+    return fail("not_found", "no such user");
+  }
+
+  function requireUser(username: string): FakeUser {
+    return users.get(username.trim().toLowerCase()) ?? fail("not_found", `there is no user "${username.trim()}"`, "username");
+  }
+
+  type Handler = (input: never, ctx: { token: string | null; me: FakeUser | null }) => unknown;
+  const handlers: { [K in CommandName]: (input: Commands[K]["input"], ctx: { token: string | null; me: FakeUser | null }) => Commands[K]["output"] } = {
+    app_status: () => ({ ...status }),
+    setup_clinic: (input) => {
+      if (status.initialized) fail("conflict", "the clinic is already set up");
+      const name = required(input.clinic_name, "clinic_name");
+      addUser(
+        { username: input.admin_username, full_name: input.admin_full_name, role: "admin", password: input.admin_password, must_change_password: false },
+        { username: "admin_username", full_name: "admin_full_name", password: "admin_password" },
+      );
+      initClinic(name, input.time_zone ?? "UTC", input.currency ?? "EUR");
+      const admin = [...users.values()][0];
+      if (!admin) return fail("internal", "no admin");
+      record(null, "setup_clinic", "ok", `clinic "${name}", first admin ${admin.username}`);
+      return { clinic_id: newId(), admin: view(admin), recovery_passphrase: FAKE_PASSPHRASE };
+    },
+    create_demo_clinic: () => {
+      if (status.initialized) fail("conflict", "the clinic is already set up");
+      seedDemo();
+      return { clinic_name: status.clinic_name ?? "", users: DEMO_USERS.map(({ username, full_name, role, password }) => ({ username, full_name, role, password })), recovery_passphrase: FAKE_PASSPHRASE };
+    },
+    login: (input) => {
+      if (input.username.trim() === "") fail("validation", "enter your username", "username");
+      if (input.password === "") fail("validation", "enter your password", "password");
+      const user = users.get(input.username.trim().toLowerCase());
+      if (!user) {
+        record(null, "login", "failed", `unknown username "${input.username}"`);
+        return fail("invalid_credentials", "wrong username or password");
+      }
+      checkPassword(user, input.password, "login");
+      if (!user.active) {
+        record(user, "login", "failed", "refused: account disabled");
+        fail("account_disabled", "this account is disabled; ask an administrator");
+      }
+      const token = `token-${newId()}`;
+      sessions.set(token, { userId: user.id, locked: false });
+      record(user, "login", "ok");
+      return loginOutput(token, user);
+    },
+    logout: (_input, { token }) => {
+      if (token) sessions.delete(token);
+      return { ok: true };
+    },
+    lock_session: (_input, { token }) => {
+      const s = token ? sessions.get(token) : undefined;
+      if (s) s.locked = true;
+      return { ok: true };
+    },
+    unlock_session: (input, { token }) => {
+      const s = token ? sessions.get(token) : undefined;
+      if (!token || !s) return fail("unauthenticated", "there is no session to unlock; sign in");
+      if (input.password === "") fail("validation", "enter your password", "password");
+      const user = userById(s.userId);
+      checkPassword(user, input.password, "unlock_session");
+      s.locked = false;
+      record(user, "unlock_session", "ok");
+      return loginOutput(token, user);
+    },
+    whoami: (_input, { me }) => {
+      if (!me) return fail("unauthenticated", "sign in first");
+      return { user: view(me), permissions: permissionsOf(me.role), idle_lock_minutes: settings?.idle_lock_minutes ?? 15 };
+    },
+    change_password: (input, { me }) => {
+      if (!me) return fail("unauthenticated", "sign in first");
+      if (input.current_password === "") fail("validation", "enter your current password", "current_password");
+      checkPasswordPolicy(input.new_password, me.username, "new_password");
+      if (input.new_password === input.current_password) fail("validation", "the new password must differ from the current one", "new_password");
+      if (me.password !== input.current_password) fail("invalid_credentials", "the current password is wrong", "current_password");
+      me.password = input.new_password;
+      me.must_change_password = false;
+      record(me, "change_password", "ok", "", me);
+      return { ok: true };
+    },
+    get_clinic_settings: () => settings ?? fail("not_initialized", "the clinic has not been set up yet"),
+    update_clinic_settings: (input, { me }) => {
+      required(input.name, "name");
+      if (!(input.idle_lock_minutes >= 1 && input.idle_lock_minutes <= 30)) fail("validation", "the idle lock must be between 1 and 30 minutes", "idle_lock_minutes");
+      settings = { ...input, name: input.name.trim(), currency: input.currency.toUpperCase(), invoice_series_prefix: input.invoice_series_prefix.toUpperCase() };
+      status.clinic_name = settings.name;
+      record(me, "update_clinic_settings", "ok", "settings changed");
+      return settings;
+    },
+    list_users: () => [...users.values()].sort((a, b) => a.username.localeCompare(b.username)).map(view),
+    create_user: (input, { me }) => {
+      const user = addUser(input);
+      record(me, "create_user", "ok", user.username, user);
+      return view(user);
+    },
+    update_user: (input, { me }) => {
+      const user = requireUser(input.username);
+      if (input.full_name != null) user.full_name = required(input.full_name, "full_name");
+      if (input.role != null) user.role = input.role;
+      if (input.specialization != null) user.specialization = input.specialization || null;
+      if (input.licence_number != null) user.licence_number = input.licence_number || null;
+      if (input.department != null) user.department = input.department || null;
+      if (user.role !== "doctor" && (user.specialization || user.licence_number)) fail("validation", "only doctors carry a specialization and licence number", "specialization");
+      user.updated_at = iso();
+      record(me, "update_user", "ok", user.username, user);
+      return view(user);
+    },
+    reset_password: (input, { me }) => {
+      const user = requireUser(input.username);
+      checkPasswordPolicy(input.new_password, user.username, "new_password");
+      user.password = input.new_password;
+      user.must_change_password = input.must_change_password;
+      user.failures = 0;
+      user.locked_until = null;
+      for (const [token, s] of sessions) if (s.userId === user.id) sessions.delete(token);
+      record(me, "reset_password", "ok", `reset password of ${user.username}`, user);
+      return view(user);
+    },
+    disable_user: (input, { me }) => {
+      const user = requireUser(input.username);
+      if (me && me.id === user.id) fail("validation", "you cannot disable your own account", "username");
+      user.active = false;
+      for (const [token, s] of sessions) if (s.userId === user.id) sessions.delete(token);
+      record(me, "disable_user", "ok", user.username, user);
+      return view(user);
+    },
+    enable_user: (input, { me }) => {
+      const user = requireUser(input.username);
+      user.active = true;
+      record(me, "enable_user", "ok", user.username, user);
+      return view(user);
+    },
+    list_audit: (input) => {
+      const limit = input.limit ?? 100;
+      const before = input.before_seq ?? Number.MAX_SAFE_INTEGER;
+      return audit.filter((a) => a.seq < before).reverse().slice(0, limit);
+    },
+    verify_database: () => ({ database_problems: [], audit: { entries: audit.length, problems: [] }, clean: true }),
+    create_backup: () => fail("internal", "backups are not part of the fake backend"),
+  };
+
+  function dispatch(name: string, token: string | null, input: unknown): unknown {
+    calls.push({ name, input, token });
+    if (options.storeError) throw new FakeError(options.storeError);
+    const queue = forced.get(name);
+    const next = queue?.shift();
+    if (next) throw new FakeError(next);
+    if (!(name in handlers)) fail("not_found", `no command "${name}"`);
+    const command = name as CommandName;
+    const access = ACCESS[command];
+    let me: FakeUser | null = null;
+    const session = token ? sessions.get(token) : undefined;
+    // Like Rust: a token that no longer names a session is refused even for public commands.
+    if (token && !session) fail("unauthenticated", "your session has ended; sign in again");
+    if (session) me = userById(session.userId);
+    if (access !== "public") {
+      if (!session || !me) fail("unauthenticated", "sign in first");
+      if (session.locked) fail("session_locked", "the session is locked; unlock it with your password");
+      if (me.must_change_password && !["change_password", "whoami", "lock_session", "get_clinic_settings"].includes(command)) {
+        fail("password_change_required", "choose a new password first");
+      }
+      if (access !== "signed-in" && !permissionsOf(me.role).includes(access)) {
+        record(me, command, "denied");
+        fail("permission_denied", "your role does not allow this");
+      }
+    }
+    const handler = handlers[command] as Handler;
+    return handler(input as never, { token, me });
+  }
+
+  return {
+    calls,
+    users,
+    sessions,
+    get settings() {
+      return settings;
+    },
+    /** The next call of `name` fails with `error` (once per queued error). */
+    failNext(name: CommandName, error: AppError) {
+      const queue = forced.get(name) ?? [];
+      queue.push(error);
+      forced.set(name, queue);
+    },
+    /** Simulates Rust's idle lock of every open session. */
+    lockAllSessions() {
+      for (const s of sessions.values()) s.locked = true;
+    },
+    /** A transport for the gateway (`setTransport`): answers or rejects with the AppError object. */
+    transport: async (name: string, token: string | null, input: unknown): Promise<unknown> => {
+      if (options.latency) await new Promise((r) => setTimeout(r, options.latency));
+      else await Promise.resolve();
+      try {
+        return structuredClone(dispatch(name, token, input));
+      } catch (error) {
+        // Like Tauri: the rejection is the serialized AppError, a plain object.
+        // eslint-disable-next-line @typescript-eslint/only-throw-error
+        if (error instanceof FakeError) throw error.appError;
+        // eslint-disable-next-line @typescript-eslint/only-throw-error
+        throw { code: "internal", message: String(error) } satisfies AppError;
+      }
+    },
+  };
+}
+
+export type FakeBackend = ReturnType<typeof createFakeBackend>;
