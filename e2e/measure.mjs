@@ -264,15 +264,15 @@ function report(samples) {
   console.log();
 
   const last = (list) => list[list.length - 1];
-  const md = `# Benchmarks
+  const md = `## Start-up and idle memory
 
 Cold start to the login screen and idle memory of the desktop app, against an empty Tauri
 window built the same way, measured in one run (the two apps alternate, round by round).
-This file is written by \`scripts/e2e.sh measure\`; do not edit the figures by hand.
+This section is written by \`scripts/e2e.sh measure\`; do not edit the figures by hand.
 
 **Budgets:** cold start under ${START_BUDGET_S} s; idle memory within ${MEMORY_BUDGET_RATIO}× of the empty window.
 
-## Latest run — ${date}
+### Latest run — ${date}
 
 | metric | ClinicDesk | empty Tauri window | ClinicDesk ÷ empty | budget | verdict |
 |---|---|---|---|---|---|
@@ -305,7 +305,7 @@ WebKitGTK ${m.webkit}; ${m.display}, no GPU (software rendering). Commit ${m.com
 Load average (1, 5, 15 min) before the run: ${loadBefore}; after: ${loadAvg()} — on ${m.cores} cores,
 anything else running (a build) shows up mostly in the start times.
 
-## What is measured, and how
+### What is measured, and how
 
 - **Builds.** Both apps are **debug builds with their assets embedded**, exactly what CI
   builds: \`ui/node_modules/.bin/tauri build --debug --no-bundle\` at the repository root for
@@ -330,7 +330,7 @@ anything else running (a build) shows up mostly in the start times.
 - **Display.** Xvfb (started by the harness when there is no \`DISPLAY\`), no GPU: WebKit
   renders in software, as on CI.
 
-## Reproduce
+### Reproduce
 
 \`\`\`sh
 scripts/test.sh                 # or just: ui/node_modules/.bin/tauri build --debug --no-bundle
@@ -343,7 +343,18 @@ With \`CI=true\` the report goes to \`artifacts/e2e/measure/BENCHMARKS.md\` inst
 measured: \`artifacts/e2e/measure/\`.
 `;
   fs.mkdirSync(path.dirname(docPath), { recursive: true });
-  fs.writeFileSync(docPath, md);
+  // Only this section of the file is ours: other benchmarks write their own sections.
+  const BEGIN = "<!-- measure:begin -->";
+  const END = "<!-- measure:end -->";
+  const section = `${BEGIN}\n${md.trimEnd()}\n${END}`;
+  const existing = fs.existsSync(docPath) ? fs.readFileSync(docPath, "utf8") : "# Benchmarks\n";
+  const at = existing.indexOf(BEGIN);
+  const end = existing.indexOf(END);
+  const updated =
+    at >= 0 && end > at
+      ? existing.slice(0, at) + section + existing.slice(end + END.length)
+      : `${existing.trimEnd()}\n\n${section}\n`;
+  fs.writeFileSync(docPath, updated);
   fs.writeFileSync(path.join(outDir, "results.json"), JSON.stringify({ date, machine: m, samples }, null, 2));
   console.log(`measure: wrote ${path.relative(repoRoot, docPath)}`);
   if (process.env.E2E_ENFORCE_BUDGETS === "1" && !(startOk && memOk)) {

@@ -9,6 +9,8 @@ use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod bench;
+
 #[derive(Parser)]
 #[command(
     name = "clinicdesk",
@@ -59,6 +61,12 @@ enum Command {
     },
     /// Create a demo clinic with a user of every role, and print their passwords.
     Demo,
+    /// Add deterministic sample data to an existing clinic (for evaluation and benchmarks).
+    #[command(subcommand)]
+    Generate(GenerateCommand),
+    /// Run a benchmark (build with --release; see docs/BENCHMARKS.md).
+    #[command(subcommand)]
+    Bench(BenchCommand),
     /// List the command registry: names, permissions, input schemas.
     Commands,
     /// Run one registry command as a user: same checks and audit as the desktop app.
@@ -71,6 +79,40 @@ enum Command {
         /// The command's input as a JSON object.
         #[arg(long, default_value = "{}")]
         input: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum GenerateCommand {
+    /// Generate patients with realistic, skewed names (accented and non-Latin included).
+    Patients {
+        #[arg(long)]
+        count: usize,
+        /// The same seed gives the same patients.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Patient search as you type at several clinic sizes: the command and the raw SQL.
+    Search {
+        /// Clinic sizes, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "10000,100000,1000000")]
+        sizes: Vec<usize>,
+        /// Queries per kind and size.
+        #[arg(long, default_value_t = 400)]
+        queries: usize,
+        /// Where the generated databases are kept between runs.
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        /// Also write the results into this Markdown file's search section (between
+        /// `<!-- search:begin -->` and `<!-- search:end -->`), e.g. docs/BENCHMARKS.md.
+        #[arg(long)]
+        doc: Option<PathBuf>,
     },
 }
 
@@ -484,6 +526,74 @@ fn run(cli: Cli) -> Result<Outcome, AppError> {
                 text.push_str(&format!("Recovery passphrase: {p}"));
             }
             Ok(Outcome::Done(text.trim_end().to_string(), out))
+        }
+        Command::Generate(GenerateCommand::Patients { count, seed }) => {
+            if *count == 0 || *count > 10_000_000 {
+                return Err(AppError::field(
+                    "count",
+                    "--count is between 1 and 10000000",
+                ));
+            }
+            let ws = open(&cli)?;
+            let started = std::time::Instant::now();
+            let done = clinicdesk_core::patients::generate::generate_patients(
+                ws.store(),
+                *count,
+                *seed,
+                chrono::Utc::now(),
+                clinicdesk_core::Actor::LocalAdmin.audit_actor(),
+                |done| {
+                    if !cli.json && (done % 50_000 == 0 || done == *count) {
+                        eprintln!("  {done}/{count} patients");
+                    }
+                },
+            )?;
+            let secs = started.elapsed().as_secs_f64();
+            let out =
+                json!({"patients": done, "seed": seed, "seconds": (secs * 10.0).round() / 10.0});
+            Ok(Outcome::Done(
+                format!(
+                    "Generated {done} patients in {secs:.1} s ({:.0} per second).",
+                    done as f64 / secs
+                ),
+                out,
+            ))
+        }
+        Command::Bench(BenchCommand::Search {
+            sizes,
+            queries,
+            dir,
+            seed,
+            doc,
+        }) => {
+            let dir = match dir {
+                Some(d) => d.clone(),
+                None => dirs::cache_dir()
+                    .ok_or_else(|| AppError::field("dir", "no cache folder here; pass --dir"))?
+                    .join("clinicdesk")
+                    .join("bench"),
+            };
+            let opts = bench::BenchOptions {
+                sizes: sizes.clone(),
+                queries: *queries,
+                dir,
+                seed: *seed,
+            };
+            let rows = bench::run(&opts, &mut |line| eprintln!("{line}"))?;
+            if let Some(doc) = doc {
+                bench::write_doc(doc, &opts, &rows)?;
+                eprintln!("wrote {}", doc.display());
+            }
+            let value: Vec<Value> = rows
+                .iter()
+                .map(|r| {
+                    json!({"patients": r.size, "query": r.kind,
+                           "command_p50_ms": bench::ms(r.command_p50), "command_p99_ms": bench::ms(r.command_p99),
+                           "raw_p50_ms": bench::ms(r.raw_p50), "raw_p99_ms": bench::ms(r.raw_p99),
+                           "hits_avg": r.avg_hits})
+                })
+                .collect();
+            Ok(Outcome::Done(bench::markdown(&rows), Value::Array(value)))
         }
         Command::Commands => {
             let registry = clinicdesk_core::registry();

@@ -364,6 +364,35 @@ fn init_creates_owner_only_files_and_prints_the_passphrase_once() {
 #[test]
 fn users_of_every_role_survive_backup_and_restore() {
     let clinic = Clinic::new();
+    // A doctor's department must exist first; an unknown one is refused by name.
+    fails(
+        clinic
+            .cmd()
+            .args([
+                "--json",
+                "user",
+                "add",
+                "--username",
+                "dr.nobody",
+                "--role",
+                "doctor",
+                "--full-name",
+                "Dr. Nobody",
+                "--department",
+                "Cardiology",
+                "--password-stdin",
+            ])
+            .write_stdin(format!("{STAFF_PASSWORD}\n")),
+        "validation",
+        Some("department"),
+        &["Cardiology"],
+    );
+    ok_json(&mut clinic.call(
+        "create_department",
+        ADMIN,
+        ADMIN_PASSWORD,
+        &serde_json::json!({"name": "Cardiology", "description": "Heart and vessels"}),
+    ));
 
     let doctor = clinic.add_user(
         "dr.grey",
@@ -2148,5 +2177,83 @@ fn the_database_and_its_backup_hold_no_plaintext() {
             "{}",
             path.display()
         );
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Sample data and the search benchmark
+// ---------------------------------------------------------------------------------------
+
+fn patient_names(clinic: &Clinic) -> Vec<String> {
+    let out = ok_json(&mut clinic.call(
+        "search_patients",
+        ADMIN,
+        ADMIN_PASSWORD,
+        &serde_json::json!({"query": "", "limit": 100}),
+    ));
+    let mut names: Vec<String> = out["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            format!(
+                "{} {} {}",
+                h["given_name"], h["family_name"], h["date_of_birth"]
+            )
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn generate_makes_the_same_patients_for_the_same_seed() {
+    let a = Clinic::new();
+    let b = Clinic::new();
+    for clinic in [&a, &b] {
+        let out = ok_json(
+            clinic
+                .json()
+                .args(["generate", "patients", "--count", "60", "--seed", "42"]),
+        );
+        assert_eq!(out["patients"], 60);
+    }
+    let names = patient_names(&a);
+    assert_eq!(names.len(), 60);
+    assert_eq!(names, patient_names(&b));
+    // A non-ASCII name is among them (accented or another script).
+    assert!(names.iter().any(|n| !n.is_ascii()), "{names:?}");
+    fails(
+        a.json().args(["generate", "patients", "--count", "0"]),
+        "validation",
+        Some("count"),
+        &["--count"],
+    );
+    a.verify_passes();
+}
+
+#[test]
+fn the_search_benchmark_runs_end_to_end_on_a_small_clinic() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ok_json(
+        bin()
+            .args([
+                "--json",
+                "bench",
+                "search",
+                "--sizes",
+                "400",
+                "--queries",
+                "8",
+                "--dir",
+            ])
+            .arg(dir.path()),
+    );
+    let rows = out.as_array().unwrap();
+    assert_eq!(rows.len(), 5, "{out}");
+    for row in rows {
+        assert_eq!(row["patients"], 400);
+        assert!(row["command_p99_ms"].as_f64().unwrap() > 0.0);
+        assert!(row["hits_avg"].as_f64().unwrap() > 0.0, "{row}");
     }
 }

@@ -120,6 +120,18 @@ const SEEDS: &[Seed] = &[
     },
 ];
 
+const DEPARTMENTS: &[(&str, &str)] = &[
+    ("General Medicine", "Family and general practice"),
+    ("Paediatrics", "Children and adolescents"),
+    ("Cardiology", "Heart and vessels"),
+];
+
+/// Doctors' default consultation fees in the demo clinic.
+const DEMO_FEES: &[(&str, &str)] = &[("dr.rossi", "60.00"), ("dr.okafor", "75.00")];
+
+/// Sample patients in the demo clinic (generated deterministically).
+pub const DEMO_PATIENTS: usize = 300;
+
 pub const DEMO_CLINIC_NAME: &str = "Demo Clinic (sample data)";
 
 fn create_demo_clinic(ctx: &Ctx<'_>, _: NoInput) -> AppResult<DemoClinic> {
@@ -136,6 +148,15 @@ fn create_demo_clinic(ctx: &Ctx<'_>, _: NoInput) -> AppResult<DemoClinic> {
         },
     )?;
     ctx.write(|w| {
+        for (name, description) in DEPARTMENTS {
+            let id = crate::clock::new_id();
+            w.conn().execute(
+                "INSERT INTO departments (id, name, description, active, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, 1, ?4, ?4)",
+                rusqlite::params![id, name, description, w.now_text()],
+            )?;
+            w.record_change("departments", &id, ChangeOp::Insert)?;
+        }
         for seed in &SEEDS[1..] {
             let user = accounts::insert_user(
                 w,
@@ -162,8 +183,22 @@ fn create_demo_clinic(ctx: &Ctx<'_>, _: NoInput) -> AppResult<DemoClinic> {
         )?;
         let id: String = w.conn().query_row("SELECT id FROM clinic", [], |r| r.get(0))?;
         w.record_change("clinic", &id, ChangeOp::Update)?;
+        for (username, fee) in DEMO_FEES {
+            let uid: String =
+                w.conn().query_row("SELECT id FROM users WHERE username = ?1", [username], |r| r.get(0))?;
+            w.conn().execute("UPDATE users SET consultation_fee = ?2 WHERE id = ?1", rusqlite::params![uid, fee])?;
+            w.record_change("users", &uid, ChangeOp::Update)?;
+        }
         Ok::<_, AppError>(())
     })?;
+    crate::patients::generate::generate_patients(
+        ctx.ws.store(),
+        DEMO_PATIENTS,
+        2026,
+        ctx.now,
+        ctx.actor.audit_actor(),
+        |_| {},
+    )?;
     Ok(DemoClinic {
         clinic_name: DEMO_CLINIC_NAME.into(),
         users: SEEDS

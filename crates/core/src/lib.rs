@@ -15,7 +15,9 @@ pub mod error;
 mod fsutil;
 pub mod keys;
 pub mod maintenance;
+pub mod patients;
 pub mod registry;
+pub mod staff;
 pub mod store;
 mod workstation;
 

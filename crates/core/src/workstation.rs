@@ -162,12 +162,17 @@ impl Workstation {
         token: &str,
         now: chrono::DateTime<chrono::Utc>,
     ) -> AppResult<(Actor, bool)> {
-        let idle = crate::clinic::idle_lock_minutes(&self.store)?;
-        let session = self
-            .sessions
-            .resolve(token, now, chrono::Duration::minutes(idle))
-            .ok_or_else(session_ended)?;
-        let user = match crate::accounts::signed_in_user(&self.store, &session.user_id)? {
+        // One read for the idle limit and the user: this runs before every command.
+        let (session, user) = self.store.read(|c| {
+            let idle = crate::clinic::idle_lock_minutes_in(c)?;
+            let session = self
+                .sessions
+                .resolve(token, now, chrono::Duration::minutes(idle))
+                .ok_or_else(session_ended)?;
+            let user = crate::accounts::signed_in_user(c, &session.user_id)?;
+            Ok((session, user))
+        })?;
+        let user = match user {
             Some(user) => user,
             None => {
                 // Disabled (or gone) since sign-in: the session ends now.

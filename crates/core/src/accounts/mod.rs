@@ -9,7 +9,7 @@ use crate::audit::{AuditActor, AuditEntry, AuditOutcome};
 use crate::clock::{from_db_time, new_id, to_db_time};
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::registry::{command, Access, CommandSpec, Ctx, Done, NoInput, SignedInUser};
-use crate::store::{ChangeOp, Store, WriteTx};
+use crate::store::{ChangeOp, WriteTx};
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -155,27 +155,27 @@ fn require_user(conn: &Connection, username: &str) -> AppResult<UserView> {
 }
 
 /// The active user behind a session, or `None` when disabled since sign-in.
-pub(crate) fn signed_in_user(store: &Store, user_id: &str) -> AppResult<Option<SignedInUser>> {
-    store.read(|c| {
+pub(crate) fn signed_in_user(c: &Connection, user_id: &str) -> AppResult<Option<SignedInUser>> {
+    {
+        // Every command of a session runs this: a cached statement.
         let row = c
-            .query_row(
+            .prepare_cached(
                 "SELECT id, username, full_name, role, must_change_password
                  FROM users WHERE id = ?1 AND active = 1",
-                [user_id],
-                |r| {
-                    let role: String = r.get(3)?;
-                    Ok(SignedInUser {
-                        id: r.get(0)?,
-                        username: r.get(1)?,
-                        full_name: r.get(2)?,
-                        role: role.parse().unwrap_or(Role::Kiosk),
-                        must_change_password: r.get(4)?,
-                    })
-                },
-            )
+            )?
+            .query_row([user_id], |r| {
+                let role: String = r.get(3)?;
+                Ok(SignedInUser {
+                    id: r.get(0)?,
+                    username: r.get(1)?,
+                    full_name: r.get(2)?,
+                    role: role.parse().unwrap_or(Role::Kiosk),
+                    must_change_password: r.get(4)?,
+                })
+            })
             .optional()?;
         Ok(row)
-    })
+    }
 }
 
 fn password_hash_of(conn: &Connection, user_id: &str) -> AppResult<String> {
@@ -234,6 +234,7 @@ pub(crate) fn insert_user(w: &mut WriteTx<'_>, new: NewUser<'_>) -> AppResult<Us
     let specialization = optional_field(new.specialization, "specialization")?;
     let licence_number = optional_field(new.licence_number, "licence_number")?;
     let department = optional_field(new.department, "department")?;
+    let department = crate::staff::resolve_department(w.conn(), department, "department")?;
     if new.role != Role::Doctor && (specialization.is_some() || licence_number.is_some()) {
         return Err(AppError::field(
             if specialization.is_some() {
@@ -415,7 +416,22 @@ fn update_user(ctx: &Ctx<'_>, input: UpdateUserInput) -> AppResult<UserView> {
         };
         let mut specialization = pick(&input.specialization, &before.specialization, "specialization")?;
         let mut licence_number = pick(&input.licence_number, &before.licence_number, "licence_number")?;
-        let department = pick(&input.department, &before.department, "department")?;
+        let unchanged = |given: &str| {
+            before
+                .department
+                .as_deref()
+                .is_some_and(|d| d.eq_ignore_ascii_case(given.trim()))
+        };
+        let department = match &input.department {
+            // Keeping the current department is always allowed, even once it is inactive.
+            Some(given) if unchanged(given) => before.department.clone(),
+            Some(_) => crate::staff::resolve_department(
+                w.conn(),
+                pick(&input.department, &before.department, "department")?,
+                "department",
+            )?,
+            None => before.department.clone(),
+        };
         if role != Role::Doctor {
             let given = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.trim().is_empty());
             if given(&input.specialization) || given(&input.licence_number) {

@@ -42,15 +42,16 @@ pub(crate) fn commands() -> Vec<CommandSpec> {
 
 /// The idle time after which a session locks (15 minutes until set up).
 pub(crate) fn idle_lock_minutes(store: &Store) -> AppResult<i64> {
-    store.read(|c| {
-        Ok(
-            c.query_row("SELECT idle_lock_minutes FROM clinic LIMIT 1", [], |r| {
-                r.get(0)
-            })
+    store.read(idle_lock_minutes_in)
+}
+
+pub(crate) fn idle_lock_minutes_in(c: &Connection) -> AppResult<i64> {
+    Ok(
+        c.prepare_cached("SELECT idle_lock_minutes FROM clinic LIMIT 1")?
+            .query_row([], |r| r.get(0))
             .optional()?
             .unwrap_or(15),
-        )
-    })
+    )
 }
 
 pub(crate) fn is_initialized(conn: &Connection) -> AppResult<bool> {
@@ -201,6 +202,10 @@ pub struct ClinicSettings {
     pub default_tax_rate: String,
     /// Prefix of invoice numbers, e.g. `INV` (1–10 of A–Z, 0–9, `-`).
     pub invoice_series_prefix: String,
+    /// How a national id looks here, as a regular expression (empty: any text).
+    pub national_id_pattern: String,
+    /// An example national id, shown when one does not match the pattern.
+    pub national_id_example: String,
 }
 
 fn get_clinic_settings(ctx: &Ctx<'_>, _: NoInput) -> AppResult<ClinicSettings> {
@@ -210,7 +215,8 @@ fn get_clinic_settings(ctx: &Ctx<'_>, _: NoInput) -> AppResult<ClinicSettings> {
 fn read_settings(c: &Connection) -> AppResult<ClinicSettings> {
     c.query_row(
         "SELECT name, address, phone, time_zone, currency, locale, idle_lock_minutes,
-                logo_data_url, default_tax_rate, invoice_series_prefix
+                logo_data_url, default_tax_rate, invoice_series_prefix, national_id_pattern,
+                national_id_example
          FROM clinic LIMIT 1",
         [],
         |r| {
@@ -225,6 +231,8 @@ fn read_settings(c: &Connection) -> AppResult<ClinicSettings> {
                 logo_data_url: r.get(7)?,
                 default_tax_rate: r.get(8)?,
                 invoice_series_prefix: r.get(9)?,
+                national_id_pattern: r.get(10)?,
+                national_id_example: r.get(11)?,
             })
         },
     )
@@ -249,6 +257,18 @@ fn update_clinic_settings(ctx: &Ctx<'_>, input: ClinicSettings) -> AppResult<Cli
     let logo = valid_logo(&input.logo_data_url, "logo_data_url")?;
     let tax = valid_tax_rate(&input.default_tax_rate, "default_tax_rate")?;
     let prefix = valid_series_prefix(&input.invoice_series_prefix, "invoice_series_prefix")?;
+    let id_pattern = valid_pattern(&input.national_id_pattern, "national_id_pattern")?;
+    let id_example = optional_text(&input.national_id_example, "national_id_example", 40)?;
+    if !id_pattern.is_empty() && !id_example.is_empty() {
+        let re = regex::Regex::new(&format!("^(?:{id_pattern})$"))
+            .map_err(|e| AppError::field("national_id_pattern", e.to_string()))?;
+        if !re.is_match(&id_example.to_uppercase()) {
+            return Err(AppError::field(
+                "national_id_example",
+                "the example does not match the national id pattern",
+            ));
+        }
+    }
     if !(1..=30).contains(&input.idle_lock_minutes) {
         return Err(AppError::field(
             "idle_lock_minutes",
@@ -265,7 +285,8 @@ fn update_clinic_settings(ctx: &Ctx<'_>, input: ClinicSettings) -> AppResult<Cli
         w.conn().execute(
             "UPDATE clinic SET name = ?1, address = ?2, phone = ?3, time_zone = ?4, currency = ?5,
                  locale = ?6, idle_lock_minutes = ?7, logo_data_url = ?8, default_tax_rate = ?9,
-                 invoice_series_prefix = ?10, updated_at = ?11
+                 invoice_series_prefix = ?10, updated_at = ?11, national_id_pattern = ?13,
+                 national_id_example = ?14
              WHERE id = ?12",
             params![
                 name,
@@ -279,7 +300,9 @@ fn update_clinic_settings(ctx: &Ctx<'_>, input: ClinicSettings) -> AppResult<Cli
                 tax,
                 prefix,
                 w.now_text(),
-                id
+                id,
+                id_pattern,
+                id_example
             ],
         )?;
         w.record_change("clinic", &id, ChangeOp::Update)?;
@@ -328,7 +351,7 @@ pub(crate) fn optional_text(value: &str, field: &str, max: usize) -> AppResult<S
     Ok(v.to_string())
 }
 
-fn valid_phone(value: &str, field: &str) -> AppResult<String> {
+pub(crate) fn valid_phone(value: &str, field: &str) -> AppResult<String> {
     let v = value.trim();
     if v.is_empty() {
         return Ok(String::new());
@@ -391,7 +414,7 @@ fn valid_locale(value: &str, field: &str) -> AppResult<String> {
 /// Largest logo accepted, decoded.
 pub const MAX_LOGO_BYTES: usize = 256 * 1024;
 
-fn valid_logo(value: &str, field: &str) -> AppResult<String> {
+pub(crate) fn valid_logo(value: &str, field: &str) -> AppResult<String> {
     use base64::Engine;
     let v = value.trim();
     if v.is_empty() {
@@ -449,6 +472,25 @@ fn valid_tax_rate(value: &str, field: &str) -> AppResult<String> {
         ));
     }
     Ok(rate.normalize().to_string())
+}
+
+fn valid_pattern(value: &str, field: &str) -> AppResult<String> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Ok(String::new());
+    }
+    if v.len() > 200 {
+        return Err(AppError::field(
+            field,
+            "the pattern is longer than 200 characters",
+        ));
+    }
+    regex::Regex::new(v).map(|_| v.to_string()).map_err(|_| {
+        AppError::field(
+            field,
+            "not a valid pattern (a regular expression such as [A-Z]{6}[0-9]{2})",
+        )
+    })
 }
 
 fn valid_series_prefix(value: &str, field: &str) -> AppResult<String> {

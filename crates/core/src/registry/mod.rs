@@ -154,6 +154,8 @@ static REGISTRY: LazyLock<Registry> = LazyLock::new(|| {
     commands.extend(crate::audit::commands::commands());
     commands.extend(crate::demo::commands());
     commands.extend(crate::maintenance::commands());
+    commands.extend(crate::patients::commands());
+    commands.extend(crate::staff::commands());
     commands.sort_by_key(|c| c.name);
     Registry { commands }
 });

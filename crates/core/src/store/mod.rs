@@ -174,6 +174,11 @@ impl Store {
             }
         }
         conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
+        // Decrypted pages stay in SQLite's own cache (up to 64 MiB, filled only as used):
+        // every page read from the file otherwise costs a decryption and an HMAC check.
+        conn.execute_batch("PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;")?;
+        // Search alone prepares a dozen statements; the default cache of 16 would re-parse.
+        conn.set_prepared_statement_cache_capacity(256);
         let check: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
         if check != "ok" {
             return Err(StoreError::Corrupt(check));
@@ -230,7 +235,21 @@ impl Store {
         &self,
         f: impl FnOnce(&Connection) -> Result<T, AppError>,
     ) -> Result<T, AppError> {
-        f(&self.lock())
+        let conn = self.lock();
+        if !conn.is_autocommit() {
+            return f(&conn);
+        }
+        // One read transaction for the whole command: one consistent snapshot, and one
+        // file lock instead of one per statement (a search runs several).
+        conn.prepare_cached("BEGIN DEFERRED")?.execute([])?;
+        let result = f(&conn);
+        let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
+        let ended = conn.prepare_cached(end).and_then(|mut s| s.execute([]));
+        match (result, ended) {
+            (Ok(v), Ok(_)) => Ok(v),
+            (Ok(_), Err(e)) => Err(e.into()),
+            (Err(e), _) => Err(e),
+        }
     }
 
     /// Runs `f` inside one IMMEDIATE transaction: everything it writes (rows, change log,

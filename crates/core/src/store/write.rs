@@ -10,7 +10,13 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde_json::{Map, Value};
 
 /// Tables whose rows sync between workstations. A change to any other table is a bug.
-pub const SYNCED_TABLES: &[&str] = &["clinic", "users"];
+pub const SYNCED_TABLES: &[&str] = &[
+    "clinic",
+    "users",
+    "departments",
+    "patients",
+    "patient_allergies",
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChangeOp {
