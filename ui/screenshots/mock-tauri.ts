@@ -1,12 +1,14 @@
 // Screenshot harness only: bundled by shoot.mjs and injected before the app loads (Playwright's
 // addInitScript). It stands in for Tauri's IPC with the in-memory fake backend, so the real
 // production bundle runs unchanged: nothing of this ships in dist/.
-import type { AppError } from "../src/api/generated";
+import type { AppError, Availability } from "../src/api/generated";
 import { createFakeBackend, type FakeBackendOptions } from "../src/test/fake-backend";
 
 interface Scenario extends FakeBackendOptions {
   /** Demo users who must choose a new password at their next sign-in. */
   mustChange?: string[];
+  /** Doctors' availability at the start (as if they had set it). */
+  availability?: Record<string, Availability>;
 }
 
 declare global {
@@ -22,6 +24,13 @@ const backend = createFakeBackend(scenario);
 for (const name of scenario.mustChange ?? []) {
   const user = backend.users.get(name);
   if (user) user.must_change_password = true;
+}
+for (const [name, availability] of Object.entries(scenario.availability ?? {})) {
+  const user = backend.users.get(name);
+  if (user) {
+    user.availability = availability;
+    user.availability_changed_at = new Date(Date.now() - 25 * 60_000).toISOString();
+  }
 }
 
 window.__cspViolations = [];

@@ -91,6 +91,7 @@ const PASSWORDS = {
   admin: "blue lantern orchid 47",
   reception: "warm garden ribbon 47",
   "dr.rossi": "quiet harbour maple 47",
+  "dr.okafor": "bright meadow pebble 47",
   "nurse.muller": "silver compass tide 47",
   pharmacy: "clear window saffron 47",
   accounts: "steady ledger violet 47",
@@ -244,6 +245,160 @@ const flows = {
     });
     await page.getByTestId("fatal-error").waitFor();
     await shot(page, vp, "34-fatal-wrong-key");
+    await context.close();
+  },
+
+  async patients(vp) {
+    const { context, page } = await open(vp, { state: "demo" });
+    await signIn(page, "reception", PASSWORDS.reception);
+    await page.getByTestId("home-title").waitFor();
+    await page.getByTestId("nav-patients").click();
+    await page.getByTestId("patient-results").waitFor();
+    await shot(page, vp, "36-patients-recent");
+    await page.getByTestId("patient-search").fill("garcia");
+    await page.getByTestId("patient-status").getByText("2 patients found", { exact: false }).waitFor();
+    await shot(page, vp, "37-patients-search");
+    await page.getByTestId("patient-search").fill("marco bianki");
+    await page.getByText("Similar spelling").first().waitFor();
+    await shot(page, vp, "38-patients-typo");
+    await page.getByTestId("patient-new").click();
+    await page.getByTestId("patient-submit").click();
+    await page.getByTestId("error-given_name").waitFor();
+    await shot(page, vp, "39-patient-new-errors");
+    await page.getByTestId("patient-given-name").fill("Zsófia");
+    await page.getByTestId("patient-family-name").fill("Kovács-Nagy");
+    await page.getByTestId("patient-sex").selectOption("female");
+    await page.getByTestId("patient-date-of-birth").fill("14/02/1987");
+    await page.getByTestId("patient-phone").fill("+36 20 555 1234");
+    await page.getByTestId("patient-email").fill("zsofia@example");
+    await page.getByTestId("patient-allergy-add").click();
+    await page.getByTestId("patient-allergy-substance-0").fill("Penicillin");
+    await page.getByTestId("patient-allergy-reaction-0").fill("Anaphylaxis");
+    await page.getByTestId("patient-allergy-severity-0").selectOption("severe");
+    await page.getByTestId("patient-allergy-add").click();
+    await page.getByTestId("patient-submit").click();
+    await page.getByTestId("error-email").waitFor();
+    await shot(page, vp, "40-patient-new-filled");
+    await page.getByTestId("patient-email").fill("zsofia.kovacs@example.hu");
+    await page.getByTestId("patient-allergy-remove-1").click();
+    await page.getByTestId("patient-submit").click();
+    await page.getByTestId("chart-name").waitFor();
+    await shot(page, vp, "41-chart-registered");
+    await page.getByTestId("nav-patients").click();
+    await page.getByTestId("patient-new").click();
+    await page.getByTestId("patient-given-name").fill("Maria");
+    await page.getByTestId("patient-family-name").fill("Garcia Lopez");
+    await page.getByTestId("patient-sex").selectOption("female");
+    await page.getByTestId("patient-date-of-birth").fill("1984-03-15");
+    await page.getByTestId("patient-phone").fill("0034 612 345 678");
+    await page.getByTestId("patient-submit").click();
+    await page.getByTestId("duplicate-dialog").waitFor();
+    await shot(page, vp, "42-duplicate-prompt");
+    await page.locator('[data-testid^="duplicate-open-"]').first().click();
+    await page.getByTestId("chart-allergies").waitFor();
+    await shot(page, vp, "43-chart");
+    await page.getByTestId("chart-tab-allergies").click();
+    await page.getByTestId("allergies-table").waitFor();
+    await shot(page, vp, "44-chart-allergies");
+    await page.getByTestId("allergy-resolve-Latex").click();
+    await page.getByTestId("status-reason").fill("Tolerated latex gloves at the last three visits");
+    await shot(page, vp, "45-allergy-resolve");
+    await page.getByTestId("status-submit").click();
+    await page.getByTestId("chart-notice").waitFor();
+    await page.getByTestId("allergy-record").click();
+    await page.getByTestId("allergy-submit").click();
+    await page.getByTestId("error-substance").waitFor();
+    await shot(page, vp, "46-allergy-record-errors");
+    await page.keyboard.press("Escape");
+    await page.getByTestId("chart-tab-timeline").click();
+    await page.getByTestId("chart-timeline").waitFor();
+    await shot(page, vp, "47-chart-timeline");
+    await page.keyboard.press("Control+K");
+    await page.getByTestId("palette-input").fill("kovacs");
+    await page.locator('[data-testid^="palette-patient-"]').first().waitFor();
+    await shot(page, vp, "48-palette-patients");
+    await context.close();
+  },
+
+  async merge(vp) {
+    const { context, page } = await open(vp, { state: "demo" });
+    await signIn(page, "admin", PASSWORDS.admin);
+    await page.getByTestId("home-title").waitFor();
+    await page.getByTestId("nav-merge").click();
+    await page.getByTestId("merge-survivor-results").waitFor();
+    await shot(page, vp, "49-merge-empty");
+    await page.getByTestId("merge-survivor-search").fill("bianchi marco");
+    await page.getByTestId("merge-survivor-results").getByText("Bianchi, Marco", { exact: true }).click();
+    await page.getByTestId("merge-duplicate-search").fill("bianci");
+    await page.getByTestId("merge-duplicate-results").getByText("Bianci, Marco", { exact: true }).click();
+    await page.getByTestId("merge-compare").waitFor();
+    await shot(page, vp, "50-merge-compare");
+    await page.getByTestId("merge-reason").fill("Same person registered twice at reception (typo in the family name)");
+    await page.getByTestId("merge-submit").click();
+    await page.getByTestId("confirm-submit").waitFor();
+    await shot(page, vp, "51-merge-confirm");
+    await page.getByTestId("confirm-submit").click();
+    await page.getByTestId("merge-result").waitFor();
+    await shot(page, vp, "52-merge-result");
+    await page.getByTestId("merge-open-survivor").click();
+    await page.getByTestId("chart-name").waitFor();
+    await page.getByTestId("chart-tab-timeline").click();
+    await shot(page, vp, "53-chart-after-merge");
+    await context.close();
+  },
+
+  async staff(vp) {
+    const { context, page } = await open(vp, { state: "demo", availability: { "dr.rossi": "available", "dr.okafor": "busy" } });
+    await signIn(page, "admin", PASSWORDS.admin);
+    await page.getByTestId("home-title").waitFor();
+    await page.getByTestId("nav-departments").click();
+    await page.getByTestId("departments-table").waitFor();
+    await shot(page, vp, "54-departments");
+    await page.getByTestId("department-create").click();
+    await page.getByTestId("department-name").fill("paediatrics");
+    await page.getByTestId("department-submit").click();
+    await page.getByTestId("error-name").waitFor();
+    await shot(page, vp, "55-department-create-error");
+    await page.keyboard.press("Escape");
+    await page.getByTestId("department-toggle-Cardiology").click();
+    await page.getByTestId("confirm-submit").waitFor();
+    await shot(page, vp, "56-department-deactivate");
+    await page.getByTestId("confirm-submit").click();
+    await page.getByTestId("departments-notice").waitFor();
+    await page.getByTestId("nav-staff").click();
+    await page.getByTestId("staff-table").waitFor();
+    await shot(page, vp, "57-staff");
+    await page.getByTestId("staff-filter-availability").selectOption("available");
+    await page.getByTestId("staff-clear-filters").waitFor();
+    await shot(page, vp, "58-staff-filtered");
+    await page.getByTestId("staff-clear-filters").click();
+    await page.getByTestId("staff-edit-dr.rossi").click();
+    await page.getByTestId("staff-fee").fill("62.5");
+    await page.getByTestId("staff-signature-file").setInputFiles(join(ui, "..", "icons", "128x128.png"));
+    await page.getByTestId("staff-signature-preview").waitFor();
+    await shot(page, vp, "59-staff-profile");
+    await page.keyboard.press("Escape");
+    await page.getByTestId("nav-users").click();
+    await page.getByTestId("user-edit-nurse.muller").click();
+    await page.getByTestId("user-department").waitFor();
+    await shot(page, vp, "60-user-department");
+    await page.keyboard.press("Escape");
+    await page.getByTestId("nav-settings").click();
+    await page.getByTestId("settings-national-id-pattern").fill("[A-Z]{6}[0-9]{2}");
+    await page.getByTestId("settings-national-id-example").fill("RSSMRA80");
+    await page.getByTestId("settings-national-id-example").scrollIntoViewIfNeeded();
+    await shot(page, vp, "61-settings-national-id");
+    await context.close();
+  },
+
+  async doctor(vp) {
+    const { context, page } = await open(vp, { state: "demo", availability: { "dr.rossi": "available" } });
+    await signIn(page, "dr.okafor", PASSWORDS["dr.okafor"]);
+    await page.getByTestId("home-title").waitFor();
+    await page.getByTestId("nav-staff").click();
+    await page.getByTestId("my-availability").selectOption("available");
+    await page.getByTestId("staff-row-dr.okafor").getByText("Available").waitFor();
+    await shot(page, vp, "62-staff-doctor");
     await context.close();
   },
 

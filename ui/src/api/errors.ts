@@ -22,6 +22,15 @@ export function errorMessage(error: unknown): string {
 }
 
 /**
+ * The form field a Rust field names: itself, or without one of `prefixes` — a command whose
+ * input nests the form's values (`patient.given_name`, `allergy.substance`) names them by path.
+ */
+export function formFieldOf<F extends string>(field: string, fields: readonly F[], prefixes: readonly string[] = []): F | undefined {
+  const candidates = [field, ...prefixes.filter((p) => field.startsWith(p)).map((p) => field.slice(p.length))];
+  return fields.find((f) => candidates.includes(f));
+}
+
+/**
  * Puts a command's error next to the field it names (form fields carry the Rust field names).
  * Returns the message for the form's banner when no field of this form matches, else null.
  */
@@ -29,9 +38,10 @@ export function applyCommandError<T extends FieldValues>(
   error: unknown,
   setError: UseFormSetError<T>,
   fields: readonly Path<T>[],
+  prefixes: readonly string[] = [],
 ): string | null {
   if (error instanceof CommandError && error.field !== undefined) {
-    const field = fields.find((f) => f === error.field);
+    const field = formFieldOf(error.field, fields, prefixes);
     if (field !== undefined) {
       setError(field, { type: "server", message: sentence(error.message) }, { shouldFocus: true });
       return null;

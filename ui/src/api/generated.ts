@@ -1,11 +1,21 @@
 // Generated from the Rust types by clinicdesk-core (ts-rs). Do not edit.
 // Regenerate: UPDATE_BINDINGS=1 cargo test -p clinicdesk-core --test bindings
 
+export type Allergy = { id: string, substance: string, reaction: string, severity: AllergySeverity, status: AllergyStatus, recorded_at: string, updated_at: string, };
+
+export type AllergyInput = { substance: string, reaction?: string | null, severity: AllergySeverity, };
+
+export type AllergySeverity = "mild" | "moderate" | "severe" | "unknown";
+
+export type AllergyStatus = "active" | "resolved" | "entered_in_error";
+
 export type AppError = { code: ErrorCode, message: string, field?: string, };
 
 export type AppStatus = { initialized: boolean, clinic_name: string | null, version: string, workstation_id: string, schema_version: number, };
 
 export type AuditRecord = { seq: number, id: string, at: string, workstation_id: string, actor_id: string | null, actor_name: string, actor_role: string | null, action: string, outcome: string, record_table: string | null, record_id: string | null, detail: string, };
+
+export type Availability = "available" | "busy" | "away" | "offline";
 
 export type BackupInput = { 
 /**
@@ -52,7 +62,15 @@ default_tax_rate: string,
 /**
  * Prefix of invoice numbers, e.g. `INV` (1–10 of A–Z, 0–9, `-`).
  */
-invoice_series_prefix: string, };
+invoice_series_prefix: string, 
+/**
+ * How a national id looks here, as a regular expression (empty: any text).
+ */
+national_id_pattern: string, 
+/**
+ * An example national id, shown when one does not match the pattern.
+ */
+national_id_example: string, };
 
 export type CreateUserInput = { username: string, full_name: string, role: Role, password: string, specialization?: string | null, licence_number?: string | null, department?: string | null, 
 /**
@@ -68,7 +86,27 @@ recovery_passphrase: string | null, };
 
 export type DemoUser = { username: string, full_name: string, role: Role, password: string, };
 
+export type Department = { id: string, name: string, description: string, active: boolean, 
+/**
+ * Active accounts in this department.
+ */
+staff_count: number, };
+
+export type DepartmentInput = { name: string, description?: string | null, };
+
 export type Done = { ok: boolean, };
+
+export type DuplicateCandidate = { patient: PatientHit, 
+/**
+ * Why it was proposed, e.g. "same date of birth and a similar name".
+ */
+reasons: Array<string>, };
+
+export type DuplicateQuery = { patient: PatientInput, 
+/**
+ * When editing: the patient being edited is not its own duplicate.
+ */
+exclude_patient_id?: string | null, };
 
 export type ErrorCode = "validation" | "not_found" | "conflict" | "unauthenticated" | "session_locked" | "permission_denied" | "invalid_credentials" | "locked_out" | "account_disabled" | "password_change_required" | "wrong_key" | "schema_too_new" | "not_initialized" | "keychain" | "io" | "storage" | "integrity" | "internal";
 
@@ -82,6 +120,10 @@ before_seq?: number | null,
  */
 limit?: number | null, };
 
+export type ListDepartmentsInput = { include_inactive?: boolean | null, };
+
+export type ListStaffInput = { role?: Role | null, specialization?: string | null, department?: string | null, availability?: Availability | null, include_inactive?: boolean | null, };
+
 export type LoginInput = { username: string, password: string, };
 
 export type LoginOutput = { 
@@ -90,9 +132,91 @@ export type LoginOutput = {
  */
 token: string, user: UserView, permissions: Array<Permission>, idle_lock_minutes: number, };
 
+export type MatchKind = "mrn" | "phone" | "date_of_birth" | "name" | "typo" | "recent";
+
+export type MergePatientsInput = { 
+/**
+ * The record that stays.
+ */
+survivor_id: string, 
+/**
+ * The duplicate: its records move to the survivor and it becomes a tombstone.
+ */
+duplicate_id: string, 
+/**
+ * Why (kept in the audit log).
+ */
+reason: string, };
+
+export type MergeResult = { survivor: Patient, duplicate_mrn: string, moved: Array<MovedRecords>, 
+/**
+ * Survivor fields that were blank and now hold the duplicate's value.
+ */
+filled_fields: Array<string>, };
+
+export type MovedRecords = { table: string, rows: number, };
+
 export type NoInput = Record<symbol, never>;
 
+export type OpenPatientChartInput = { patient_id: string, };
+
+export type Patient = { id: string, mrn: string, given_name: string, family_name: string, other_names: string, sex: Sex, date_of_birth: string | null, dob_estimated: boolean, 
+/**
+ * Whole years at the time of the request (in UTC).
+ */
+age_years: number | null, phone: string, phone_alt: string, email: string, address: string, national_id: string, emergency_contact_name: string, emergency_contact_phone: string, emergency_contact_relation: string, insurance_payer: string, insurance_member_number: string, notes: string, alerts: string, photo_data_url: string, 
+/**
+ * The surviving patient's id when this record was merged into another.
+ */
+merged_into: string | null, created_at: string, updated_at: string, };
+
+export type PatientChart = { patient: Patient, 
+/**
+ * Every allergy ever recorded (entered-in-error ones included, marked).
+ */
+allergies: Array<Allergy>, 
+/**
+ * MRNs of records merged into this one.
+ */
+merged_mrns: Array<string>, 
+/**
+ * Set when the chart asked for was merged: the id that was asked for…
+ */
+redirected_from: string | null, 
+/**
+ * … and its MRN.
+ */
+redirected_from_mrn: string | null, timeline: Array<TimelineEntry>, };
+
+export type PatientHit = { id: string, mrn: string, given_name: string, family_name: string, other_names: string, sex: Sex, date_of_birth: string | null, dob_estimated: boolean, age_years: number | null, phone: string, 
+/**
+ * An active allergy is recorded (shown as a marker in lists).
+ */
+has_allergies: boolean, matched: MatchKind, };
+
+export type PatientInput = { given_name: string, family_name: string, other_names?: string | null, sex: Sex | null, 
+/**
+ * `YYYY-MM-DD`; or give `estimated_age_years` when the date is not known.
+ */
+date_of_birth?: string | null, estimated_age_years?: number | null, phone?: string | null, phone_alt?: string | null, email?: string | null, address?: string | null, national_id?: string | null, emergency_contact_name?: string | null, emergency_contact_phone?: string | null, emergency_contact_relation?: string | null, insurance_payer?: string | null, insurance_member_number?: string | null, notes?: string | null, alerts?: string | null, 
+/**
+ * A PNG or JPEG `data:` URL, at most 256 KB; empty for none.
+ */
+photo_data_url?: string | null, };
+
 export type Permission = "users.manage" | "settings.manage" | "audit.view" | "backup.manage" | "sync.manage" | "patients.read" | "patients.write" | "patients.merge" | "schedule.read" | "schedule.write" | "queue.manage" | "availability.set_own" | "display.view" | "clinical.read" | "clinical.write" | "clinical.sign" | "vitals.write" | "prescriptions.write" | "prescriptions.dispense" | "billing.read" | "billing.write" | "billing.refund" | "pricelist.manage" | "reports.finance" | "inventory.read" | "inventory.write" | "messages.use" | "notices.post";
+
+export type RecordAllergyInput = { patient_id: string, allergy: AllergyInput, };
+
+export type RegisterPatientInput = { patient: PatientInput, 
+/**
+ * Allergies known at registration.
+ */
+allergies?: Array<AllergyInput> | null, 
+/**
+ * Set once the user has seen the possible duplicates and registers anyway.
+ */
+acknowledge_duplicates?: boolean | null, };
 
 export type ResetPasswordInput = { username: string, new_password: string, 
 /**
@@ -101,6 +225,31 @@ export type ResetPasswordInput = { username: string, new_password: string,
 must_change_password: boolean, };
 
 export type Role = "admin" | "doctor" | "nurse" | "receptionist" | "pharmacist" | "accountant" | "kiosk";
+
+export type SearchPatientsInput = { 
+/**
+ * Name words (any order, prefixes, one typo), phone digits in any format, an MRN, or a
+ * date of birth (YYYY-MM-DD or DD/MM/YYYY). Empty: recent patients.
+ */
+query: string, 
+/**
+ * 1–100, default 20.
+ */
+limit?: number | null, };
+
+export type SearchResult = { hits: Array<PatientHit>, 
+/**
+ * The query as understood (`name`, `phone`, `mrn`, `date_of_birth`, `recent`).
+ */
+interpreted_as: string, };
+
+export type SetAllergyStatusInput = { allergy_id: string, status: AllergyStatus, 
+/**
+ * Why (kept in the audit log); required.
+ */
+reason: string, };
+
+export type SetMyAvailabilityInput = { availability: Availability, };
 
 export type SetupClinicInput = { clinic_name: string, admin_username: string, admin_full_name: string, admin_password: string, time_zone?: string | null, currency?: string | null, };
 
@@ -111,7 +260,41 @@ export type SetupClinicOutput = { clinic_id: string, admin: UserView,
  */
 recovery_passphrase: string | null, };
 
+export type Sex = "female" | "male" | "other" | "unknown";
+
+export type StaffList = { members: Array<StaffMember>, 
+/**
+ * Every doctor specialization in use (for the filter).
+ */
+specializations: Array<string>, };
+
+export type StaffMember = { id: string, username: string, full_name: string, role: Role, active: boolean, specialization: string | null, licence_number: string | null, department: string | null, 
+/**
+ * Default consultation fee, exact decimal text (empty: none).
+ */
+consultation_fee: string, signature_data_url: string, availability: Availability, availability_changed_at: string | null, };
+
+export type TimelineEntry = { at: string, 
+/**
+ * `registered`, `merged`, `allergy`, …
+ */
+kind: string, title: string, detail: string, };
+
 export type UnlockInput = { password: string, };
+
+export type UpdateDepartmentInput = { id: string, name: string, description?: string | null, active: boolean, };
+
+export type UpdatePatientInput = { patient_id: string, patient: PatientInput, };
+
+export type UpdateStaffProfileInput = { username: string, 
+/**
+ * An exact decimal such as `60` or `45.50`; empty for none.
+ */
+consultation_fee: string, 
+/**
+ * A PNG or JPEG data URL of the signature, at most 256 KB; empty for none.
+ */
+signature_data_url: string, };
 
 export type UpdateUserInput = { 
 /**
@@ -153,19 +336,33 @@ export interface Commands {
   change_password: { input: ChangePasswordInput; output: Done };
   create_backup: { input: BackupInput; output: BackupReport };
   create_demo_clinic: { input: NoInput; output: DemoClinic };
+  create_department: { input: DepartmentInput; output: Department };
   create_user: { input: CreateUserInput; output: UserView };
   disable_user: { input: UsernameInput; output: UserView };
   enable_user: { input: UsernameInput; output: UserView };
+  find_patient_duplicates: { input: DuplicateQuery; output: Array<DuplicateCandidate> };
   get_clinic_settings: { input: NoInput; output: ClinicSettings };
   list_audit: { input: ListAuditInput; output: Array<AuditRecord> };
+  list_departments: { input: ListDepartmentsInput; output: Array<Department> };
+  list_staff: { input: ListStaffInput; output: StaffList };
   list_users: { input: NoInput; output: Array<UserView> };
   lock_session: { input: NoInput; output: Done };
   login: { input: LoginInput; output: LoginOutput };
   logout: { input: NoInput; output: Done };
+  merge_patients: { input: MergePatientsInput; output: MergeResult };
+  open_patient_chart: { input: OpenPatientChartInput; output: PatientChart };
+  record_allergy: { input: RecordAllergyInput; output: Allergy };
+  register_patient: { input: RegisterPatientInput; output: Patient };
   reset_password: { input: ResetPasswordInput; output: UserView };
+  search_patients: { input: SearchPatientsInput; output: SearchResult };
+  set_allergy_status: { input: SetAllergyStatusInput; output: Allergy };
+  set_my_availability: { input: SetMyAvailabilityInput; output: StaffMember };
   setup_clinic: { input: SetupClinicInput; output: SetupClinicOutput };
   unlock_session: { input: UnlockInput; output: LoginOutput };
   update_clinic_settings: { input: ClinicSettings; output: ClinicSettings };
+  update_department: { input: UpdateDepartmentInput; output: Department };
+  update_patient: { input: UpdatePatientInput; output: Patient };
+  update_staff_profile: { input: UpdateStaffProfileInput; output: StaffMember };
   update_user: { input: UpdateUserInput; output: UserView };
   verify_database: { input: NoInput; output: VerifyReport };
   whoami: { input: NoInput; output: WhoAmI };
@@ -178,19 +375,33 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "change_password",
   "create_backup",
   "create_demo_clinic",
+  "create_department",
   "create_user",
   "disable_user",
   "enable_user",
+  "find_patient_duplicates",
   "get_clinic_settings",
   "list_audit",
+  "list_departments",
+  "list_staff",
   "list_users",
   "lock_session",
   "login",
   "logout",
+  "merge_patients",
+  "open_patient_chart",
+  "record_allergy",
+  "register_patient",
   "reset_password",
+  "search_patients",
+  "set_allergy_status",
+  "set_my_availability",
   "setup_clinic",
   "unlock_session",
   "update_clinic_settings",
+  "update_department",
+  "update_patient",
+  "update_staff_profile",
   "update_user",
   "verify_database",
   "whoami",
@@ -202,19 +413,33 @@ export const COMMAND_ACCESS: Readonly<Record<CommandName, "public" | "signed-in"
   change_password: "signed-in",
   create_backup: "backup.manage",
   create_demo_clinic: "public",
+  create_department: "users.manage",
   create_user: "users.manage",
   disable_user: "users.manage",
   enable_user: "users.manage",
+  find_patient_duplicates: "patients.read",
   get_clinic_settings: "signed-in",
   list_audit: "audit.view",
+  list_departments: "signed-in",
+  list_staff: "signed-in",
   list_users: "users.manage",
   lock_session: "signed-in",
   login: "public",
   logout: "public",
+  merge_patients: "patients.merge",
+  open_patient_chart: "patients.read",
+  record_allergy: "patients.write",
+  register_patient: "patients.write",
   reset_password: "users.manage",
+  search_patients: "patients.read",
+  set_allergy_status: "patients.write",
+  set_my_availability: "availability.set_own",
   setup_clinic: "public",
   unlock_session: "public",
   update_clinic_settings: "settings.manage",
+  update_department: "users.manage",
+  update_patient: "patients.write",
+  update_staff_profile: "users.manage",
   update_user: "users.manage",
   verify_database: "audit.view",
   whoami: "signed-in",

@@ -18,6 +18,11 @@ export function commandQuery<K extends CommandName>(name: K, input: Commands[K][
 export const appStatusQuery = () => ({ ...commandQuery("app_status", {}), staleTime: Infinity });
 export const clinicSettingsQuery = () => commandQuery("get_clinic_settings", {});
 export const usersQuery = () => commandQuery("list_users", {});
+export const departmentsQuery = (includeInactive = false) => commandQuery("list_departments", { include_inactive: includeInactive });
+export const patientChartQuery = (patientId: string) => commandQuery("open_patient_chart", { patient_id: patientId });
+
+/** Every cached answer of these commands (after a write that changes what they return). */
+export const commandPrefix = (name: CommandName) => ({ queryKey: [name] as const });
 
 export function createQueryClient(): QueryClient {
   return new QueryClient({

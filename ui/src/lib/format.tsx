@@ -14,6 +14,8 @@ export interface ClinicFormat {
   date(iso: string | Date): string;
   time(iso: string): string;
   longDate(date: Date): string;
+  /** A calendar date without a time (`YYYY-MM-DD`, e.g. a date of birth): never shifted by a time zone. */
+  calendarDate(ymd: string): string;
   /** `amount` is an exact decimal string such as "12.50"; it is never turned into a float. */
   money(amount: string): string;
 }
@@ -43,6 +45,7 @@ export function makeFormat(locale: string, timeZone: string, currency: string): 
   const date = new Intl.DateTimeFormat(loc, { timeZone: tz, dateStyle: "medium" });
   const longDate = new Intl.DateTimeFormat(loc, { timeZone: tz, dateStyle: "full" });
   const time = new Intl.DateTimeFormat(loc, { timeZone: tz, timeStyle: "short" });
+  const calendar = new Intl.DateTimeFormat(loc, { timeZone: "UTC", dateStyle: "medium" });
   let money: Intl.NumberFormat;
   try {
     money = new Intl.NumberFormat(loc, { style: "currency", currency });
@@ -59,6 +62,10 @@ export function makeFormat(locale: string, timeZone: string, currency: string): 
     date: (iso) => date.format(toDate(iso)),
     time: (iso) => time.format(toDate(iso)),
     longDate: (d) => longDate.format(d),
+    calendarDate: (ymd) => {
+      const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(ymd);
+      return m ? calendar.format(new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])))) : ymd;
+    },
     // Intl formats decimal strings exactly (no binary floating point in between).
     money: (amount) => money.format(amount as `${number}`),
   };

@@ -111,3 +111,96 @@ export function generateTemporaryPassword(): string {
   const chars = Array.from(bytes, (b) => alphabet.charAt(b % alphabet.length));
   return [0, 4, 8, 12].map((i) => chars.slice(i, i + 4).join("")).join("-");
 }
+
+/** Images the Rust side accepts (logo, patient photo, signature): PNG or JPEG, at most 256 KB. */
+export const MAX_IMAGE_BYTES = 256 * 1024;
+
+/** Rust (patients::record::valid_email): empty, or one @ with a dotted domain and no spaces. */
+export function emailSchema(t: TFunction) {
+  return z
+    .string()
+    .trim()
+    .refine(
+      (v) => {
+        if (v === "") return true;
+        const at = v.indexOf("@");
+        const domain = v.slice(at + 1);
+        return v.length <= 254 && !/\s/.test(v) && at > 0 && !domain.includes("@") && domain.includes(".") && !domain.startsWith(".") && !domain.endsWith(".");
+      },
+      { error: t("validation.email") },
+    );
+}
+
+/** Today's date in UTC as `YYYY-MM-DD` (Rust judges dates of birth against the UTC date). */
+export function todayUtc(now: Date = new Date()): string {
+  return now.toISOString().slice(0, 10);
+}
+
+/**
+ * A date as a receptionist types it — `YYYY-MM-DD`, or day first: `DD/MM/YYYY`, `DD.MM.YYYY`,
+ * `DD-MM-YYYY` (as the Rust search reads dates) — as `YYYY-MM-DD`; null when it is no real date.
+ */
+export function parseCalendarDate(text: string): string | null {
+  const v = text.trim();
+  let y: number, m: number, d: number;
+  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(v);
+  const dmy = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(v);
+  if (iso) [y, m, d] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
+  else if (dmy) [d, m, y] = [Number(dmy[1]), Number(dmy[2]), Number(dmy[3])];
+  else return null;
+  const date = new Date(Date.UTC(y, m - 1, d));
+  date.setUTCFullYear(y);
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return null;
+  return `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+}
+
+/** Whole years from a `YYYY-MM-DD` date of birth to `today` (UTC), as Rust's `age_on`. */
+export function ageOn(ymd: string, today: Date = new Date()): number | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(ymd);
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  let age = today.getUTCFullYear() - y;
+  const month = today.getUTCMonth() + 1;
+  if (month < mo || (month === mo && today.getUTCDate() < d)) age -= 1;
+  return age < 0 ? null : age;
+}
+
+/** Rust: a date of birth is not in the future and at most 130 calendar years back. Returns an i18n key or null. */
+export function dateOfBirthProblem(ymd: string, today: Date = new Date()): "validation.dateOfBirthFuture" | "validation.dateOfBirthTooOld" | null {
+  if (ymd > todayUtc(today)) return "validation.dateOfBirthFuture";
+  if (today.getUTCFullYear() - Number(ymd.slice(0, 4)) > 130) return "validation.dateOfBirthTooOld";
+  return null;
+}
+
+/**
+ * The clinic's national id pattern as Rust applies it (anchored, to the upper-cased id). Null when
+ * there is none, or when JavaScript cannot read it (Rust's regex dialect differs in corners): the
+ * Rust side stays the judge and its field error lands on the same field.
+ */
+export function nationalIdMatcher(pattern: string): ((value: string) => boolean) | null {
+  if (pattern.trim() === "") return null;
+  try {
+    const re = new RegExp(`^(?:${pattern.trim()})$`, "u");
+    return (value) => re.test(value.trim().toUpperCase());
+  } catch {
+    return null;
+  }
+}
+
+/** Rust (staff::valid_fee): empty, or an exact decimal ≥ 0 with at most 2 decimals, at most 1,000,000. */
+export function feeSchema(t: TFunction) {
+  return z
+    .string()
+    .trim()
+    .refine(
+      (v) => {
+        if (v === "") return true;
+        const m = /^\+?(\d+)(?:\.(\d{1,2}))?$|^\+?\.(\d{1,2})$/.exec(v);
+        if (!m) return false;
+        const whole = Number(m[1] ?? "0");
+        const fraction = m[2] ?? m[3] ?? "";
+        return whole < 1_000_000 || (whole === 1_000_000 && /^0*$/.test(fraction));
+      },
+      { error: t("validation.fee") },
+    );
+}

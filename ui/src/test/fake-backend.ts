@@ -6,16 +6,20 @@ import type {
   AppError,
   AppStatus,
   AuditRecord,
+  Availability,
   ClinicSettings,
   CommandName,
   Commands,
+  Department,
   ErrorCode,
   LoginOutput,
   Permission,
   Role,
+  StaffMember,
   UserView,
 } from "../api/generated";
 import { COMMAND_ACCESS, ROLE_PERMISSIONS } from "../api/generated";
+import { createPatientStore } from "./fake-patients";
 
 /** The real permission matrix, generated from crates/core/src/access. */
 export function permissionsOf(role: Role): Permission[] {
@@ -38,9 +42,32 @@ export const DEMO_USERS: { username: string; full_name: string; role: Role; pass
 
 export const FAKE_PASSPHRASE = "7KQ2M-9XD4R-T1HVB-C8N3F-W5PZJ-6GAE0";
 
+/** The departments of the demo clinic (crates/core/src/demo.rs). */
+export const DEMO_DEPARTMENTS: { name: string; description: string }[] = [
+  { name: "General Medicine", description: "Family and general practice" },
+  { name: "Paediatrics", description: "Children and adolescents" },
+  { name: "Cardiology", description: "Heart and vessels" },
+];
+
+/** Doctors' default consultation fees in the demo clinic. */
+const DEMO_FEES: Record<string, string> = { "dr.rossi": "60.00", "dr.okafor": "75.00" };
+
 interface FakeUser extends UserView {
   password: string;
   failures: number;
+  consultation_fee: string;
+  signature_data_url: string;
+  availability: Availability;
+  availability_changed_at: string | null;
+}
+
+interface FakeDepartment {
+  id: string;
+  name: string;
+  description: string;
+  active: boolean;
+  created_at: string;
+  updated_at: string;
 }
 
 interface Session {
@@ -80,10 +107,22 @@ export function createFakeBackend(options: FakeBackendOptions = {}) {
   const users = new Map<string, FakeUser>();
   const sessions = new Map<string, Session>();
   const audit: AuditRecord[] = [];
+  const departments = new Map<string, FakeDepartment>();
   let settings: ClinicSettings | null = null;
   const calls: { name: string; input: unknown; token: string | null }[] = [];
   /** Answers to force for the next call of a command (tests of error display). */
   const forced = new Map<string, AppError[]>();
+  /** Who is running the current command (for the patients store's audit entries). */
+  let currentActor: FakeUser | null = null;
+  const patientStore = createPatientStore({
+    now,
+    newId,
+    fail,
+    settings: () => settings,
+    audit: (action, detail, table, id) => {
+      record(currentActor, action, "ok", detail, { table, id });
+    },
+  });
 
   const status: AppStatus = {
     initialized: false,
@@ -93,7 +132,8 @@ export function createFakeBackend(options: FakeBackendOptions = {}) {
     schema_version: 20260301120000,
   };
 
-  function record(actor: FakeUser | null, action: string, outcome: "ok" | "denied" | "failed", detail = "", target?: FakeUser) {
+  function record(actor: FakeUser | null, action: string, outcome: "ok" | "denied" | "failed", detail = "", target?: FakeUser | { table: string; id: string }) {
+    const table = target ? ("table" in target ? target.table : "users") : null;
     audit.push({
       seq: audit.length + 1,
       id: newId(),
@@ -104,7 +144,7 @@ export function createFakeBackend(options: FakeBackendOptions = {}) {
       actor_role: actor?.role ?? null,
       action,
       outcome,
-      record_table: target ? "users" : null,
+      record_table: table,
       record_id: target?.id ?? null,
       detail,
     });
@@ -159,6 +199,7 @@ export function createFakeBackend(options: FakeBackendOptions = {}) {
       fail("validation", "only doctors carry a specialization and licence number", input.specialization ? "specialization" : "licence_number");
     }
     if (users.has(username)) fail("conflict", `the username "${username}" is taken`, fields.username);
+    const department = resolveDepartment(input.department, "department");
     const at = iso();
     const user: FakeUser = {
       id: newId(),
@@ -169,15 +210,84 @@ export function createFakeBackend(options: FakeBackendOptions = {}) {
       must_change_password: input.must_change_password,
       specialization: input.specialization || null,
       licence_number: input.licence_number || null,
-      department: input.department || null,
+      department,
       locked_until: null,
       created_at: at,
       updated_at: at,
       password: input.password,
       failures: 0,
+      consultation_fee: "",
+      signature_data_url: "",
+      availability: "offline",
+      availability_changed_at: null,
     };
     users.set(username, user);
     return user;
+  }
+
+  /** Rust (staff::resolve_department): the stored spelling of an active department, or a field error. */
+  function resolveDepartment(name: string | null | undefined, field: string): string | null {
+    const wanted = (name ?? "").trim();
+    if (wanted === "") return null;
+    const found = [...departments.values()].find((d) => d.name.toLowerCase() === wanted.toLowerCase());
+    if (!found) return fail("validation", `there is no department ${JSON.stringify(wanted)}; add it under Departments first`, field);
+    if (!found.active) fail("validation", `the department ${JSON.stringify(found.name)} is inactive`, field);
+    return found.name;
+  }
+
+  function departmentView(d: FakeDepartment): Department {
+    const staff_count = [...users.values()].filter((u) => u.active && u.department?.toLowerCase() === d.name.toLowerCase()).length;
+    return { id: d.id, name: d.name, description: d.description, active: d.active, staff_count };
+  }
+
+  function departmentName(input: { name: string; description?: string | null }, except: string | null) {
+    const name = required(input.name, "name");
+    if (Array.from(name).length > 100) fail("validation", "Name is longer than 100 characters", "name");
+    const description = (input.description ?? "").trim();
+    if (Array.from(description).length > 500) fail("validation", "Description is longer than 500 characters", "description");
+    if ([...departments.values()].some((d) => d.id !== except && d.name.toLowerCase() === name.toLowerCase())) {
+      fail("conflict", `a department ${JSON.stringify(name)} exists already`, "name");
+    }
+    return { name, description };
+  }
+
+  function staffView(u: FakeUser): StaffMember {
+    return {
+      id: u.id,
+      username: u.username,
+      full_name: u.full_name,
+      role: u.role,
+      active: u.active,
+      specialization: u.specialization,
+      licence_number: u.licence_number,
+      department: u.department,
+      consultation_fee: u.consultation_fee,
+      signature_data_url: u.signature_data_url,
+      availability: u.availability,
+      availability_changed_at: u.availability_changed_at,
+    };
+  }
+
+  /** Rust (staff::valid_fee): an exact decimal, not negative, at most 2 decimals, at most 1,000,000. */
+  function validFee(value: string): string {
+    const v = value.trim();
+    if (v === "") return "";
+    const m = /^([+-]?)(\d*)(?:\.(\d*))?$/.exec(v);
+    if (!m || (m[2] === "" && (m[3] ?? "") === "")) return fail("validation", "the fee is an amount such as 60 or 45.50", "consultation_fee");
+    const whole = (m[2] ?? "").replace(/^0+(?=\d)/, "") || "0";
+    const fraction = m[3] ?? "";
+    if (m[1] === "-" && /[1-9]/.test(whole + fraction)) fail("validation", "the fee cannot be negative", "consultation_fee");
+    if (fraction.length > 2) fail("validation", "the fee has at most 2 decimals", "consultation_fee");
+    if (Number(whole) > 1_000_000 || (Number(whole) === 1_000_000 && /[1-9]/.test(fraction))) fail("validation", "the fee is larger than 1,000,000", "consultation_fee");
+    return fraction === "" ? whole : `${whole}.${fraction}`;
+  }
+
+  function validImage(value: string, field: string, what: string): string {
+    const v = value.trim();
+    if (v === "") return "";
+    if (!v.startsWith("data:image/png;base64,") && !v.startsWith("data:image/jpeg;base64,")) fail("validation", `the ${what} must be a PNG or JPEG image`, field);
+    if (((v.length - v.indexOf(",") - 1) * 3) / 4 > 256 * 1024) fail("validation", `the ${what} is larger than 256 KB`, field);
+    return v;
   }
 
   function initClinic(name: string, timeZone: string, currency: string) {
@@ -192,6 +302,8 @@ export function createFakeBackend(options: FakeBackendOptions = {}) {
       logo_data_url: "",
       default_tax_rate: "0",
       invoice_series_prefix: "INV",
+      national_id_pattern: "",
+      national_id_example: "",
     };
     status.initialized = true;
     status.clinic_name = name;
@@ -200,8 +312,18 @@ export function createFakeBackend(options: FakeBackendOptions = {}) {
   function seedDemo() {
     initClinic("Demo Clinic (sample data)", "Europe/Rome", "EUR");
     if (settings) settings = { ...settings, address: "Via Roma 1, 00100 Roma", phone: "+39 06 1234 5678", locale: "en-GB", default_tax_rate: "22" };
+    const at = iso();
+    for (const d of DEMO_DEPARTMENTS) {
+      const id = newId();
+      departments.set(id, { id, name: d.name, description: d.description, active: true, created_at: at, updated_at: at });
+    }
     for (const d of DEMO_USERS) addUser({ ...d, must_change_password: false });
     for (const u of users.values()) record(null, "create_user", "ok", `demo user ${u.username}`, u);
+    for (const [username, fee] of Object.entries(DEMO_FEES)) {
+      const u = users.get(username);
+      if (u) u.consultation_fee = fee;
+    }
+    patientStore.seedDemo();
   }
 
   if (options.state === "demo") seedDemo();
@@ -313,8 +435,28 @@ export function createFakeBackend(options: FakeBackendOptions = {}) {
     get_clinic_settings: () => settings ?? fail("not_initialized", "the clinic has not been set up yet"),
     update_clinic_settings: (input, { me }) => {
       required(input.name, "name");
+      const pattern = input.national_id_pattern.trim();
+      const example = input.national_id_example.trim();
+      if (pattern.length > 200) fail("validation", "the pattern is longer than 200 characters", "national_id_pattern");
+      let compiled: RegExp | null = null;
+      if (pattern !== "") {
+        try {
+          compiled = new RegExp(`^(?:${pattern})$`, "u");
+        } catch {
+          fail("validation", "not a valid pattern (a regular expression such as [A-Z]{6}[0-9]{2})", "national_id_pattern");
+        }
+      }
+      if (Array.from(example).length > 40) fail("validation", "National id example is longer than 40 characters", "national_id_example");
+      if (compiled && example !== "" && !compiled.test(example.toUpperCase())) fail("validation", "the example does not match the national id pattern", "national_id_example");
       if (!(input.idle_lock_minutes >= 1 && input.idle_lock_minutes <= 30)) fail("validation", "the idle lock must be between 1 and 30 minutes", "idle_lock_minutes");
-      settings = { ...input, name: input.name.trim(), currency: input.currency.toUpperCase(), invoice_series_prefix: input.invoice_series_prefix.toUpperCase() };
+      settings = {
+        ...input,
+        name: input.name.trim(),
+        currency: input.currency.toUpperCase(),
+        invoice_series_prefix: input.invoice_series_prefix.toUpperCase(),
+        national_id_pattern: pattern,
+        national_id_example: example,
+      };
       status.clinic_name = settings.name;
       record(me, "update_clinic_settings", "ok", "settings changed");
       return settings;
@@ -331,7 +473,7 @@ export function createFakeBackend(options: FakeBackendOptions = {}) {
       if (input.role != null) user.role = input.role;
       if (input.specialization != null) user.specialization = input.specialization || null;
       if (input.licence_number != null) user.licence_number = input.licence_number || null;
-      if (input.department != null) user.department = input.department || null;
+      if (input.department != null) user.department = resolveDepartment(input.department, "department");
       if (user.role !== "doctor" && (user.specialization || user.licence_number)) fail("validation", "only doctors carry a specialization and licence number", "specialization");
       user.updated_at = iso();
       record(me, "update_user", "ok", user.username, user);
@@ -369,6 +511,68 @@ export function createFakeBackend(options: FakeBackendOptions = {}) {
     },
     verify_database: () => ({ database_problems: [], audit: { entries: audit.length, problems: [] }, clean: true }),
     create_backup: () => fail("internal", "backups are not part of the fake backend"),
+    ...patientStore.handlers,
+    list_departments: (input) =>
+      [...departments.values()]
+        .filter((d) => d.active || input.include_inactive === true)
+        .sort((a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: "base" }))
+        .map(departmentView),
+    create_department: (input, { me }) => {
+      const { name, description } = departmentName(input, null);
+      const at = iso();
+      const d: FakeDepartment = { id: newId(), name, description, active: true, created_at: at, updated_at: at };
+      departments.set(d.id, d);
+      record(me, "create_department", "ok", `created ${JSON.stringify(name)}`, { table: "departments", id: d.id });
+      return departmentView(d);
+    },
+    update_department: (input, { me }) => {
+      const before = departments.get(input.id) ?? fail("not_found", "no such department", "id");
+      const { name, description } = departmentName(input, before.id);
+      const after: FakeDepartment = { ...before, name, description, active: input.active, updated_at: iso() };
+      departments.set(after.id, after);
+      if (before.name !== name) {
+        // Staff follow the rename in the same transaction.
+        for (const u of users.values()) if (u.department?.toLowerCase() === before.name.toLowerCase()) u.department = name;
+      }
+      record(me, "update_department", "ok", JSON.stringify({ before: { name: before.name, active: before.active }, after: { name, active: input.active } }), { table: "departments", id: after.id });
+      return departmentView(after);
+    },
+    list_staff: (input) => {
+      const same = (a: string | null, b: string | null | undefined) => b == null || b === "" || (a ?? "").toLowerCase() === b.toLowerCase();
+      const members = [...users.values()]
+        .filter((u) => u.role !== "kiosk")
+        .filter((u) => input.role == null || u.role === input.role)
+        .filter((u) => (input.specialization == null || input.specialization === "" ? true : u.specialization !== null && same(u.specialization, input.specialization)))
+        .filter((u) => (input.department == null || input.department === "" ? true : u.department !== null && same(u.department, input.department)))
+        .filter((u) => input.availability == null || u.availability === input.availability)
+        .filter((u) => u.active || input.include_inactive === true)
+        .sort((a, b) => Number(b.role === "doctor") - Number(a.role === "doctor") || a.full_name.localeCompare(b.full_name, undefined, { sensitivity: "base" }))
+        .map(staffView);
+      const specializations = [
+        ...new Set([...users.values()].filter((u) => u.role === "doctor" && u.active && u.specialization !== null).map((u) => u.specialization ?? "")),
+      ].sort((a, b) => a.localeCompare(b, undefined, { sensitivity: "base" }));
+      return { members, specializations };
+    },
+    update_staff_profile: (input, { me }) => {
+      const fee = validFee(input.consultation_fee);
+      const signature = validImage(input.signature_data_url, "signature_data_url", "signature");
+      const user = users.get(input.username.trim().toLowerCase()) ?? fail("not_found", `no user ${JSON.stringify(input.username)}`, "username");
+      if ((fee !== "" || signature !== "") && user.role !== "doctor") {
+        fail("validation", "only doctors carry a consultation fee and prescription signature", fee === "" ? "signature_data_url" : "consultation_fee");
+      }
+      user.consultation_fee = fee;
+      user.signature_data_url = signature;
+      user.updated_at = iso();
+      record(me, "update_staff_profile", "ok", JSON.stringify({ consultation_fee: fee }), user);
+      return staffView(user);
+    },
+    set_my_availability: (input, { me }) => {
+      if (!me) return fail("unauthenticated", "sign in first");
+      me.availability = input.availability;
+      me.availability_changed_at = iso();
+      record(me, "set_my_availability", "ok", `availability ${input.availability}`, me);
+      return staffView(me);
+    },
   };
 
   function dispatch(name: string, token: string | null, input: unknown): unknown {
@@ -397,13 +601,21 @@ export function createFakeBackend(options: FakeBackendOptions = {}) {
       }
     }
     const handler = handlers[command] as Handler;
-    return handler(input as never, { token, me });
+    currentActor = me;
+    try {
+      return handler(input as never, { token, me });
+    } finally {
+      currentActor = null;
+    }
   }
 
   return {
     calls,
     users,
     sessions,
+    departments,
+    patients: patientStore.patients,
+    allergies: patientStore.allergies,
     get settings() {
       return settings;
     },

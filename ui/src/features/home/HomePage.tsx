@@ -7,7 +7,7 @@ import { PageHeader } from "../../components/PageHeader";
 import { useFormat } from "../../lib/format";
 import { useSession } from "../auth/session";
 
-type NowKey = "users" | "settings" | "audit" | "account" | "lock";
+type NowKey = "patients" | "registerPatient" | "staff" | "availability" | "users" | "departments" | "mergePatients" | "settings" | "audit" | "account" | "lock";
 
 /**
  * Each role lands on its own page. It says plainly what works today and what comes later:
@@ -20,7 +20,12 @@ export function HomePage() {
   const role: Role = user.role;
 
   const now: { key: NowKey; href?: string }[] = [];
-  if (permissions.has("users.manage")) now.push({ key: "users", href: "/users" });
+  if (permissions.has("patients.read")) now.push({ key: "patients", href: "/patients" });
+  if (permissions.has("patients.write")) now.push({ key: "registerPatient", href: "/patients/new" });
+  now.push({ key: "staff", href: "/staff" });
+  if (permissions.has("availability.set_own")) now.push({ key: "availability", href: "/staff" });
+  if (permissions.has("users.manage")) now.push({ key: "users", href: "/users" }, { key: "departments", href: "/departments" });
+  if (permissions.has("patients.merge")) now.push({ key: "mergePatients", href: "/patients/merge" });
   if (permissions.has("settings.manage")) now.push({ key: "settings", href: "/settings" });
   if (permissions.has("audit.view")) now.push({ key: "audit", href: "/audit" });
   now.push({ key: "account", href: "/account" }, { key: "lock" });

@@ -24,6 +24,7 @@ import {
   optionalText,
   phoneSchema,
   requiredText,
+  nationalIdMatcher,
   seriesPrefixSchema,
   taxRateSchema,
   timeZoneSchema,
@@ -42,7 +43,18 @@ const FIELDS = [
   "logo_data_url",
   "default_tax_rate",
   "invoice_series_prefix",
+  "national_id_pattern",
+  "national_id_example",
 ] as const satisfies readonly (keyof ClinicSettings)[];
+
+/**
+ * Whether a pattern uses only syntax that JavaScript and Rust's regex read alike, so that a
+ * JavaScript failure to compile it is a real mistake (Rust's own flags such as `(?i)` are left
+ * to Rust to judge).
+ */
+function isJsReadable(pattern: string): boolean {
+  return !/\(\?[a-zA-Z-]+[:)]|\\[Az]/.test(pattern);
+}
 
 export const MAX_LOGO_BYTES = 256 * 1024;
 
@@ -77,7 +89,8 @@ function SettingsForm({ initial }: { initial: ClinicSettings }) {
 
   const schema = useMemo(
     () =>
-      z.object({
+      z
+        .object({
         name: requiredText(t, 200),
         address: optionalText(t, 500),
         phone: phoneSchema(t),
@@ -88,7 +101,18 @@ function SettingsForm({ initial }: { initial: ClinicSettings }) {
         logo_data_url: z.string(),
         default_tax_rate: taxRateSchema(t),
         invoice_series_prefix: seriesPrefixSchema(t),
-      }),
+        national_id_pattern: optionalText(t, 200).refine((v) => v === "" || nationalIdMatcher(v) !== null || !isJsReadable(v), { error: t("validation.pattern") }),
+        national_id_example: optionalText(t, 40),
+      })
+      .superRefine(
+        (v, ctx) => {
+          const matches = nationalIdMatcher(v.national_id_pattern);
+          if (matches && v.national_id_example.trim() !== "" && !matches(v.national_id_example)) {
+            ctx.addIssue({ code: "custom", path: ["national_id_example"], message: t("validation.exampleMismatch") });
+          }
+        },
+        { when: () => true },
+      ),
     [t],
   );
   const form = useForm({ resolver: zodResolver(schema), defaultValues: initial });
@@ -234,6 +258,32 @@ function SettingsForm({ initial }: { initial: ClinicSettings }) {
             <TextField label={t("settings.seriesPrefix")} hint={t("settings.seriesPrefixHint")} autoCapitalize="characters" spellCheck={false} testId="settings-invoice-series-prefix" error={errors.invoice_series_prefix?.message} {...form.register("invoice_series_prefix")} />
           </div>
         </CardSection>
+        <CardSection title={t("settings.sectionPatients")} description={t("settings.patientsLead")}>
+          <div className="grid gap-4 lg:grid-cols-3">
+            <TextField
+              className="lg:col-span-2"
+              label={t("settings.nationalIdPattern")}
+              hint={t("settings.nationalIdPatternHint")}
+              optional
+              autoCapitalize="off"
+              autoComplete="off"
+              spellCheck={false}
+              testId="settings-national-id-pattern"
+              error={errors.national_id_pattern?.message}
+              {...form.register("national_id_pattern")}
+            />
+            <TextField
+              label={t("settings.nationalIdExample")}
+              hint={t("settings.nationalIdExampleHint")}
+              optional
+              autoComplete="off"
+              spellCheck={false}
+              testId="settings-national-id-example"
+              error={errors.national_id_example?.message}
+              {...form.register("national_id_example")}
+            />
+          </div>
+        </CardSection>
         <CardSection title={t("settings.sectionSecurity")}>
           <div className="grid gap-4 lg:grid-cols-3">
             <TextField
@@ -250,7 +300,7 @@ function SettingsForm({ initial }: { initial: ClinicSettings }) {
           </div>
         </CardSection>
         {/* Kept in view at the bottom of the page, so Save is never below the fold. */}
-        <div className="sticky bottom-0 flex items-center justify-end gap-3 rounded-b-lg border-t border-ink-200 bg-ink-50/95 px-6 py-3 backdrop-blur-sm">
+        <div className="sticky -bottom-6 flex items-center justify-end gap-3 rounded-b-lg border-t border-ink-200 bg-ink-50/95 px-6 py-3 backdrop-blur-sm">
           {saved && !isDirty ? (
             <p role="status" data-testid="settings-saved" className="mr-auto text-sm font-medium text-ok-700">
               {t("settings.saved")}

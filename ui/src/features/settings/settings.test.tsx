@@ -39,7 +39,10 @@ describe("clinic settings", () => {
     await user.click(screen.getByTestId("settings-save"));
     expect(await screen.findByTestId("settings-saved")).toHaveTextContent("Settings saved.");
     expect(backend.settings).toMatchObject({ name: "Riverside Clinic", idle_lock_minutes: 5 });
-    expect(await screen.findByTestId("clinic-name")).toHaveTextContent("Riverside Clinic");
+    // The top bar follows once app_status is read again: wait for it, the element is there already.
+    await waitFor(() => {
+      expect(screen.getByTestId("clinic-name")).toHaveTextContent("Riverside Clinic");
+    });
   });
 
   it("shows a Rust field error next to its field", async () => {
@@ -62,5 +65,33 @@ describe("clinic settings", () => {
     });
     await user.upload(input, new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], "logo.png", { type: "image/png" }));
     expect(await screen.findByTestId("settings-logo-preview")).toHaveAttribute("src", expect.stringMatching(/^data:image\/png;base64,/));
+  });
+
+  it("saves the national id pattern and example; the example must match it", async () => {
+    const { user, backend } = await openSettings();
+    expect(screen.getByTestId("settings-national-id-pattern")).toHaveValue("");
+    await user.type(screen.getByTestId("settings-national-id-pattern"), "[[A-Z]{{6}[[0-9]{{2}");
+    await user.type(screen.getByTestId("settings-national-id-example"), "RSSMRA8");
+    await user.click(screen.getByTestId("settings-save"));
+    expect(await screen.findByTestId("error-national_id_example")).toHaveTextContent("The example does not match the pattern.");
+    expect(backend.calls.some((c) => c.name === "update_clinic_settings")).toBe(false);
+
+    await user.type(screen.getByTestId("settings-national-id-example"), "0");
+    await user.click(screen.getByTestId("settings-save"));
+    expect(await screen.findByTestId("settings-saved")).toBeInTheDocument();
+    expect(backend.settings).toMatchObject({ national_id_pattern: "[A-Z]{6}[0-9]{2}", national_id_example: "RSSMRA80" });
+  });
+
+  it("catches a broken pattern, and shows Rust's verdict on one only Rust reads", async () => {
+    const { user, backend } = await openSettings();
+    await user.type(screen.getByTestId("settings-national-id-pattern"), "[[A-Z");
+    await user.click(screen.getByTestId("settings-save"));
+    expect(await screen.findByTestId("error-national_id_pattern")).toHaveTextContent("Not a valid regular expression.");
+
+    await user.clear(screen.getByTestId("settings-national-id-pattern"));
+    await user.type(screen.getByTestId("settings-national-id-pattern"), "(?i)[[a-z]{{6}");
+    backend.failNext("update_clinic_settings", { code: "validation", message: "not a valid pattern (a regular expression such as [A-Z]{6}[0-9]{2})", field: "national_id_pattern" });
+    await user.click(screen.getByTestId("settings-save"));
+    expect(await screen.findByTestId("error-national_id_pattern")).toHaveTextContent("Not a valid pattern (a regular expression such as [A-Z]{6}[0-9]{2}).");
   });
 });

@@ -10,9 +10,10 @@ import { Logo } from "../../components/Logo";
 import { ClinicFormatProvider } from "../../lib/format";
 import { useSession, useSessionApi } from "../auth/session";
 import { registerBuiltinPaletteProviders } from "../palette/builtin";
+import { registerPatientPaletteProvider } from "../patients/palette";
 import { CommandPalette } from "../palette/CommandPalette";
 import { NotAvailable } from "./NotAvailable";
-import { SECTIONS, allowedSections, type Section } from "./sections";
+import { ROUTES, allowedSections, sectionOf, type Section } from "./sections";
 
 /** The signed-in app: top bar, navigation from the user's permissions, and the sections. */
 export function AppFrame() {
@@ -35,6 +36,7 @@ function Frame() {
   const sections = allowedSections(session.permissions);
 
   useEffect(() => registerBuiltinPaletteProviders(), []);
+  useEffect(() => registerPatientPaletteProvider(), []);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === "k") {
@@ -95,9 +97,9 @@ function Frame() {
         <main id="main" tabIndex={-1} className="min-w-0 flex-1 overflow-y-auto px-6 py-6 2xl:px-10">
           <div className="mx-auto max-w-screen-2xl">
             <Switch>
-              {SECTIONS.map((s) => (
-                <Route key={s.id} path={s.path}>
-                  {sections.includes(s) ? <s.component /> : <NotAvailable />}
+              {ROUTES.map((r) => (
+                <Route key={r.key} path={r.path}>
+                  {r.permissions.every((p) => session.permissions.has(p)) ? <r.component /> : <NotAvailable />}
                 </Route>
               ))}
               <Route>
@@ -115,6 +117,7 @@ function Frame() {
 function SideNav({ sections }: { sections: Section[] }) {
   const { t } = useTranslation();
   const [location] = useLocation();
+  const current = sectionOf(location, sections);
   const groups: { id: Section["group"]; label: string | null }[] = [
     { id: "main", label: null },
     { id: "admin", label: t("nav.groupAdmin") },
@@ -129,7 +132,7 @@ function SideNav({ sections }: { sections: Section[] }) {
           <div key={group.id} className={cn("flex flex-col gap-0.5", group.id === "personal" && "mt-auto border-t border-ink-100 pt-3")}>
             {group.label ? <div className="px-3 pt-4 pb-1 text-xs font-semibold tracking-wide text-ink-500 uppercase">{group.label}</div> : null}
             {items.map((s) => {
-              const active = s.path === "/" ? location === "/" : location.startsWith(s.path);
+              const active = s === current;
               return (
                 <Link
                   key={s.id}

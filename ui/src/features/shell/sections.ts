@@ -1,18 +1,33 @@
 // The app's sections: one list feeds the navigation, the routes and the command palette.
 // A section the role lacks is left out of the navigation and its route says so (Rust refuses
-// the commands anyway).
+// the commands anyway). A section may own further routes (a chart, a form), each with the
+// permission it needs on top of the section's.
 import type { LucideIcon } from "lucide-react";
-import { Building2, House, Info, KeyRound, ScrollText, Users } from "lucide-react";
+import { Building2, GitMerge, House, Info, KeyRound, Network, ScrollText, Stethoscope, UserRound, Users } from "lucide-react";
 import type { ComponentType } from "react";
 import type { Permission } from "../../api/generated";
 import { AboutPage } from "../about/AboutPage";
 import { ChangePasswordPage } from "../account/ChangePasswordPage";
 import { AuditPage } from "../audit/AuditPage";
 import { HomePage } from "../home/HomePage";
+import { MergePatientsPage } from "../patients/MergePatientsPage";
+import { PatientChartPage } from "../patients/PatientChartPage";
+import { EditPatientPage, NewPatientPage } from "../patients/PatientForm";
+import { PatientsPage } from "../patients/PatientsPage";
 import { ClinicSettingsPage } from "../settings/ClinicSettingsPage";
+import { DepartmentsPage } from "../staff/DepartmentsPage";
+import { StaffPage } from "../staff/StaffPage";
 import { UsersPage } from "../users/UsersPage";
 
-export type SectionId = "home" | "users" | "settings" | "audit" | "account" | "about";
+export type SectionId = "home" | "patients" | "staff" | "users" | "departments" | "merge" | "settings" | "audit" | "account" | "about";
+
+export interface SubRoute {
+  /** A wouter pattern, e.g. `/patients/:id`. */
+  path: string;
+  /** Needed besides the section's own permission (null: nothing more). */
+  permission: Permission | null;
+  component: ComponentType;
+}
 
 export interface Section {
   id: SectionId;
@@ -22,11 +37,28 @@ export interface Section {
   group: "main" | "admin" | "personal";
   icon: LucideIcon;
   component: ComponentType;
+  routes?: readonly SubRoute[];
 }
 
 export const SECTIONS: readonly Section[] = [
   { id: "home", path: "/", permission: null, group: "main", icon: House, component: HomePage },
+  {
+    id: "patients",
+    path: "/patients",
+    permission: "patients.read",
+    group: "main",
+    icon: UserRound,
+    component: PatientsPage,
+    routes: [
+      { path: "/patients/new", permission: "patients.write", component: NewPatientPage },
+      { path: "/patients/:id/edit", permission: "patients.write", component: EditPatientPage },
+      { path: "/patients/:id", permission: null, component: PatientChartPage },
+    ],
+  },
+  { id: "staff", path: "/staff", permission: null, group: "main", icon: Stethoscope, component: StaffPage },
   { id: "users", path: "/users", permission: "users.manage", group: "admin", icon: Users, component: UsersPage },
+  { id: "departments", path: "/departments", permission: "users.manage", group: "admin", icon: Network, component: DepartmentsPage },
+  { id: "merge", path: "/patients/merge", permission: "patients.merge", group: "admin", icon: GitMerge, component: MergePatientsPage },
   { id: "settings", path: "/settings", permission: "settings.manage", group: "admin", icon: Building2, component: ClinicSettingsPage },
   { id: "audit", path: "/audit", permission: "audit.view", group: "admin", icon: ScrollText, component: AuditPage },
   { id: "account", path: "/account", permission: null, group: "personal", icon: KeyRound, component: ChangePasswordPage },
@@ -35,4 +67,28 @@ export const SECTIONS: readonly Section[] = [
 
 export function allowedSections(permissions: ReadonlySet<Permission>): Section[] {
   return SECTIONS.filter((s) => s.permission === null || permissions.has(s.permission));
+}
+
+export interface AppRoute {
+  key: string;
+  path: string;
+  /** Every permission the route needs. */
+  permissions: readonly Permission[];
+  component: ComponentType;
+}
+
+/** Every route, fixed paths before patterns (`/patients/merge` and `/patients/new` before `/patients/:id`). */
+export const ROUTES: readonly AppRoute[] = SECTIONS.flatMap((s) => {
+  const own = s.permission === null ? [] : [s.permission];
+  return [
+    { key: s.id, path: s.path, permissions: own, component: s.component },
+    ...(s.routes ?? []).map((r) => ({ key: `${s.id}:${r.path}`, path: r.path, permissions: r.permission === null ? own : [...own, r.permission], component: r.component })),
+  ];
+}).sort((a, b) => Number(a.path.includes(":")) - Number(b.path.includes(":")));
+
+/** The section a location belongs to: the one with the longest path that contains it. */
+export function sectionOf(location: string, sections: readonly Section[]): Section | undefined {
+  return sections
+    .filter((s) => (s.path === "/" ? location === "/" : location === s.path || location.startsWith(`${s.path}/`)))
+    .sort((a, b) => b.path.length - a.path.length)[0];
 }

@@ -1,14 +1,14 @@
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { WandSparkles } from "lucide-react";
 import { useMemo, useState } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
-import { applyCommandError } from "../../api/errors";
+import { applyCommandError, errorMessage } from "../../api/errors";
 import { call } from "../../api/gateway";
 import type { Role, UserView } from "../../api/generated";
-import { usersQuery } from "../../api/queries";
+import { departmentsQuery, usersQuery } from "../../api/queries";
 import { Banner } from "../../components/Banner";
 import { Button } from "../../components/Button";
 import { Dialog, DialogActions } from "../../components/Dialog";
@@ -78,6 +78,16 @@ function UserForm({ user, onClose, onDone }: { user: UserView | null; onClose: (
   });
   const { errors } = form.formState;
   const isDoctor = useWatch({ control: form.control, name: "role" }) === "doctor";
+  // A department must be one of the clinic's active departments (Rust refuses anything else).
+  const departments = useQuery(departmentsQuery());
+  const current = user?.department ?? "";
+  const departmentChoices = useMemo(() => {
+    const names = (departments.data ?? []).map((d) => ({ value: d.name, label: d.name }));
+    if (current !== "" && !names.some((d) => d.value.toLowerCase() === current.toLowerCase())) {
+      names.push({ value: current, label: t("users.form.departmentInactive", { name: current }) });
+    }
+    return names;
+  }, [departments.data, current, t]);
 
   const save = useMutation({
     mutationFn: (v: z.output<typeof schema>) => {
@@ -90,7 +100,8 @@ function UserForm({ user, onClose, onDone }: { user: UserView | null; onClose: (
           role: v.role,
           specialization: doctor ? v.specialization : "",
           licence_number: doctor ? v.licence_number : "",
-          department: v.department,
+          // Unchanged, it is left out: an account may stay in a department deactivated since.
+          department: v.department === current ? null : v.department,
         });
       }
       return call("create_user", {
@@ -105,7 +116,12 @@ function UserForm({ user, onClose, onDone }: { user: UserView | null; onClose: (
       });
     },
     onSuccess: async (saved) => {
-      await queryClient.invalidateQueries({ queryKey: usersQuery().queryKey });
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: usersQuery().queryKey }),
+        // Staff counts per department and the staff list follow accounts.
+        queryClient.invalidateQueries({ queryKey: ["list_departments"] }),
+        queryClient.invalidateQueries({ queryKey: ["list_staff"] }),
+      ]);
       onDone(editing ? t("users.form.updated", { username: saved.username }) : t("users.form.created", { username: saved.username }));
     },
     onError: (error) => {
@@ -147,7 +163,22 @@ function UserForm({ user, onClose, onDone }: { user: UserView | null; onClose: (
             </option>
           ))}
         </SelectField>
-        <TextField label={t("users.form.department")} optional autoComplete="off" testId="user-department" error={errors.department?.message} {...form.register("department")} />
+        <SelectField
+          label={t("users.form.department")}
+          optional
+          hint={departments.isSuccess && departments.data.length === 0 ? t("users.form.departmentNone") : undefined}
+          disabled={departments.isPending}
+          testId="user-department"
+          error={errors.department?.message ?? (departments.isError ? errorMessage(departments.error) : undefined)}
+          {...form.register("department")}
+        >
+          <option value="">{departments.isPending ? t("common.loading") : t("users.form.noDepartment")}</option>
+          {departmentChoices.map((d) => (
+            <option key={d.value} value={d.value}>
+              {d.label}
+            </option>
+          ))}
+        </SelectField>
       </div>
       {isDoctor ? (
         <fieldset className="grid gap-4 rounded-md border border-ink-200 px-4 pt-2 pb-4 sm:grid-cols-2">
