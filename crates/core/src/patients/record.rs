@@ -10,7 +10,7 @@ use crate::error::{AppError, AppResult, ErrorCode};
 use crate::registry::Ctx;
 use crate::store::{ChangeOp, WriteTx};
 use chrono::{Datelike, NaiveDate};
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, Connection, OptionalExtension, Row, ToSql};
 use serde::{Deserialize, Serialize};
 
 #[derive(
@@ -33,13 +33,19 @@ impl Sex {
             Sex::Unknown => "unknown",
         }
     }
-    fn parse(s: &str) -> Sex {
+    pub(crate) fn parse(s: &str) -> Sex {
         match s {
             "female" => Sex::Female,
             "male" => Sex::Male,
             "other" => Sex::Other,
             _ => Sex::Unknown,
         }
+    }
+}
+
+impl ToSql for Sex {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(self.as_str().into())
     }
 }
 
@@ -257,6 +263,36 @@ pub(crate) struct Clean {
     pub notes: String,
     pub alerts: String,
     pub photo_data_url: String,
+}
+
+impl Clean {
+    /// The demographic columns and their values: the one list that inserts and edits share.
+    fn columns(&self) -> [(&'static str, &dyn ToSql); 19] {
+        [
+            ("given_name", &self.given_name),
+            ("family_name", &self.family_name),
+            ("other_names", &self.other_names),
+            ("sex", &self.sex),
+            ("date_of_birth", &self.date_of_birth),
+            ("dob_estimated", &self.dob_estimated),
+            ("phone", &self.phone),
+            ("phone_alt", &self.phone_alt),
+            ("email", &self.email),
+            ("address", &self.address),
+            ("national_id", &self.national_id),
+            ("emergency_contact_name", &self.emergency_contact_name),
+            ("emergency_contact_phone", &self.emergency_contact_phone),
+            (
+                "emergency_contact_relation",
+                &self.emergency_contact_relation,
+            ),
+            ("insurance_payer", &self.insurance_payer),
+            ("insurance_member_number", &self.insurance_member_number),
+            ("notes", &self.notes),
+            ("alerts", &self.alerts),
+            ("photo_data_url", &self.photo_data_url),
+        ]
+    }
 }
 
 fn opt(v: &Option<String>) -> &str {
@@ -488,39 +524,18 @@ pub(crate) fn insert_patient(
     let id = new_id();
     let mrn = issue_mrn(w.conn())?;
     let now = w.now_text();
-    w.conn().execute(
-        "INSERT INTO patients (id, mrn, given_name, family_name, other_names, sex, date_of_birth,
-             dob_estimated, phone, phone_alt, email, address, national_id, emergency_contact_name,
-             emergency_contact_phone, emergency_contact_relation, insurance_payer,
-             insurance_member_number, notes, alerts, photo_data_url, created_by, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-                 ?19, ?20, ?21, ?22, ?23, ?23)",
-        params![
-            id,
-            mrn,
-            c.given_name,
-            c.family_name,
-            c.other_names,
-            c.sex.as_str(),
-            c.date_of_birth,
-            c.dob_estimated,
-            c.phone,
-            c.phone_alt,
-            c.email,
-            c.address,
-            c.national_id,
-            c.emergency_contact_name,
-            c.emergency_contact_phone,
-            c.emergency_contact_relation,
-            c.insurance_payer,
-            c.insurance_member_number,
-            c.notes,
-            c.alerts,
-            c.photo_data_url,
-            created_by,
-            now
-        ],
-    )?;
+    let fields = c.columns();
+    let names: Vec<&str> = fields.iter().map(|(n, _)| *n).collect();
+    let slots: Vec<String> = (0..fields.len()).map(|i| format!("?{}", i + 5)).collect();
+    let sql = format!(
+        "INSERT INTO patients (id, mrn, created_by, created_at, updated_at, {})
+         VALUES (?1, ?2, ?3, ?4, ?4, {})",
+        names.join(", "),
+        slots.join(", ")
+    );
+    let mut values: Vec<&dyn ToSql> = vec![&id, &mrn, &created_by, &now];
+    values.extend(fields.iter().map(|(_, v)| *v));
+    w.conn().prepare_cached(&sql)?.execute(values.as_slice())?;
     reindex_patient(w.conn(), &id)?;
     w.record_change("patients", &id, ChangeOp::Insert)?;
     Ok((id, mrn))
@@ -805,38 +820,20 @@ pub(crate) fn update_patient(ctx: &Ctx<'_>, input: UpdatePatientInput) -> AppRes
         {
             c.date_of_birth = before.date_of_birth.clone();
         }
-        w.conn().execute(
-            "UPDATE patients SET given_name = ?2, family_name = ?3, other_names = ?4, sex = ?5,
-                 date_of_birth = ?6, dob_estimated = ?7, phone = ?8, phone_alt = ?9, email = ?10,
-                 address = ?11, national_id = ?12, emergency_contact_name = ?13,
-                 emergency_contact_phone = ?14, emergency_contact_relation = ?15,
-                 insurance_payer = ?16, insurance_member_number = ?17, notes = ?18, alerts = ?19,
-                 photo_data_url = ?20, updated_at = ?21
-             WHERE id = ?1",
-            params![
-                input.patient_id,
-                c.given_name,
-                c.family_name,
-                c.other_names,
-                c.sex.as_str(),
-                c.date_of_birth,
-                c.dob_estimated,
-                c.phone,
-                c.phone_alt,
-                c.email,
-                c.address,
-                c.national_id,
-                c.emergency_contact_name,
-                c.emergency_contact_phone,
-                c.emergency_contact_relation,
-                c.insurance_payer,
-                c.insurance_member_number,
-                c.notes,
-                c.alerts,
-                c.photo_data_url,
-                w.now_text()
-            ],
-        )?;
+        let now = w.now_text();
+        let fields = c.columns();
+        let sets: Vec<String> = fields
+            .iter()
+            .enumerate()
+            .map(|(i, (n, _))| format!("{n} = ?{}", i + 3))
+            .collect();
+        let sql = format!(
+            "UPDATE patients SET updated_at = ?2, {} WHERE id = ?1",
+            sets.join(", ")
+        );
+        let mut values: Vec<&dyn ToSql> = vec![&input.patient_id, &now];
+        values.extend(fields.iter().map(|(_, v)| *v));
+        w.conn().prepare_cached(&sql)?.execute(values.as_slice())?;
         reindex_patient(w.conn(), &input.patient_id)?;
         w.record_change("patients", &input.patient_id, ChangeOp::Update)?;
         let after = load_patient(w.conn(), &input.patient_id, today(ctx))?;

@@ -124,12 +124,7 @@ pub fn hit_from_row(r: &rusqlite::Row<'_>, today: NaiveDate) -> rusqlite::Result
         given_name: r.get(2)?,
         family_name: r.get(3)?,
         other_names: r.get(4)?,
-        sex: match sex.as_str() {
-            "female" => Sex::Female,
-            "male" => Sex::Male,
-            "other" => Sex::Other,
-            _ => Sex::Unknown,
-        },
+        sex: Sex::parse(&sex),
         age_years: dob.as_deref().and_then(|d| age_on(d, today)),
         date_of_birth: dob,
         dob_estimated: r.get(7)?,
