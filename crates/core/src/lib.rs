@@ -17,6 +17,7 @@ pub mod keys;
 pub mod maintenance;
 pub mod patients;
 pub mod registry;
+pub mod scheduling;
 pub mod staff;
 pub mod store;
 mod workstation;

@@ -1,6 +1,16 @@
 // Generated from the Rust types by clinicdesk-core (ts-rs). Do not edit.
 // Regenerate: UPDATE_BINDINGS=1 cargo test -p clinicdesk-core --test bindings
 
+export type AddAvailabilityExceptionInput = { doctor_id: string, 
+/**
+ * `unavailable` (leave, holiday) or `extra` (one-off hours).
+ */
+kind: string, 
+/**
+ * Clinic time, `YYYY-MM-DDTHH:MM`.
+ */
+starts_at: string, ends_at: string, reason?: string | null, };
+
 export type Allergy = { id: string, substance: string, reaction: string, severity: AllergySeverity, status: AllergyStatus, recorded_at: string, updated_at: string, };
 
 export type AllergyInput = { substance: string, reaction?: string | null, severity: AllergySeverity, };
@@ -13,9 +23,37 @@ export type AppError = { code: ErrorCode, message: string, field?: string, };
 
 export type AppStatus = { initialized: boolean, clinic_name: string | null, version: string, workstation_id: string, schema_version: number, };
 
+export type Appointment = { id: string, patient_id: string, patient_name: string, patient_mrn: string, doctor_id: string, doctor_name: string, visit_type_id: string, visit_type: string, 
+/**
+ * UTC, RFC 3339.
+ */
+starts_at: string, 
+/**
+ * End of the visit plus its buffer (the doctor's busy time), UTC.
+ */
+ends_at: string, status: Status, reason: string, room: string, walk_in: boolean, series_id: string | null, cancel_reason: string, checked_in_at: string | null, };
+
+export type AppointmentRef = { appointment_id: string, };
+
 export type AuditRecord = { seq: number, id: string, at: string, workstation_id: string, actor_id: string | null, actor_name: string, actor_role: string | null, action: string, outcome: string, record_table: string | null, record_id: string | null, detail: string, };
 
 export type Availability = "available" | "busy" | "away" | "offline";
+
+export type AvailabilityBlock = { 
+/**
+ * ISO weekday: 1 = Monday … 7 = Sunday.
+ */
+weekday: number, 
+/**
+ * `HH:MM`, clinic time.
+ */
+start: string, end: string, room: string, };
+
+export type AvailabilityException = { id: string, 
+/**
+ * `unavailable` (leave, holiday) or `extra` (one-off hours).
+ */
+kind: string, starts_at: string, ends_at: string, reason: string, };
 
 export type BackupInput = { 
 /**
@@ -28,6 +66,28 @@ export type BackupReport = { path: string, bytes: number,
  * The recovery envelope written beside it, when the clinic has one.
  */
 recovery_file: string | null, };
+
+export type BlockInput = { weekday: number, start: string, end: string, room?: string | null, };
+
+export type BookAppointmentInput = { patient_id: string, doctor_id: string, visit_type_id: string, 
+/**
+ * Clinic time, `YYYY-MM-DDTHH:MM`.
+ */
+starts_at: string, reason?: string | null, 
+/**
+ * A walk-in: booked now, already checked in.
+ */
+walk_in?: boolean | null, 
+/**
+ * Book outside the doctor's availability anyway (reception decides).
+ */
+outside_availability?: boolean | null, 
+/**
+ * Book although the patient has another appointment at that time.
+ */
+acknowledge_patient_overlap?: boolean | null, };
+
+export type CancelAppointmentInput = { appointment_id: string, reason: string, };
 
 export type ChainReport = { entries: number, problems: Array<string>, };
 
@@ -78,6 +138,12 @@ export type CreateUserInput = { username: string, full_name: string, role: Role,
  */
 must_change_password: boolean, };
 
+export type DayList = { date: string, time_zone: string, 
+/**
+ * UTC bounds of the local day (23 or 25 hours long on daylight-saving days).
+ */
+day_starts_at: string, day_ends_at: string, appointments: Array<Appointment>, };
+
 export type DemoClinic = { clinic_name: string, users: Array<DemoUser>, 
 /**
  * Shown once, like a real clinic's (absent for in-memory stores).
@@ -93,6 +159,14 @@ export type Department = { id: string, name: string, description: string, active
 staff_count: number, };
 
 export type DepartmentInput = { name: string, description?: string | null, };
+
+export type DoctorAvailability = { doctor_id: string, blocks: Array<AvailabilityBlock>, 
+/**
+ * Exceptions that end after now.
+ */
+exceptions: Array<AvailabilityException>, };
+
+export type DoctorRef = { doctor_id: string, };
 
 export type Done = { ok: boolean, };
 
@@ -110,6 +184,20 @@ exclude_patient_id?: string | null, };
 
 export type ErrorCode = "validation" | "not_found" | "conflict" | "unauthenticated" | "session_locked" | "permission_denied" | "invalid_credentials" | "locked_out" | "account_disabled" | "password_change_required" | "wrong_key" | "schema_too_new" | "not_initialized" | "keychain" | "io" | "storage" | "integrity" | "internal";
 
+export type FindSlotsInput = { visit_type_id: string, 
+/**
+ * One doctor; or leave out for a specialization or the whole clinic.
+ */
+doctor_id?: string | null, specialization?: string | null, 
+/**
+ * First clinic date to look at (default: today).
+ */
+from_date?: string | null, 
+/**
+ * 1–50, default 10.
+ */
+count?: number | null, };
+
 export type ListAuditInput = { 
 /**
  * Page backwards: entries older than this position.
@@ -119,6 +207,16 @@ before_seq?: number | null,
  * At most this many entries (1–500, default 100).
  */
 limit?: number | null, };
+
+export type ListDayInput = { 
+/**
+ * The clinic's local date, `YYYY-MM-DD`.
+ */
+date: string, doctor_id?: string | null, 
+/**
+ * Include cancelled and no-show appointments.
+ */
+include_inactive?: boolean | null, };
 
 export type ListDepartmentsInput = { include_inactive?: boolean | null, };
 
@@ -218,6 +316,16 @@ allergies?: Array<AllergyInput> | null,
  */
 acknowledge_duplicates?: boolean | null, };
 
+export type RescheduleAppointmentInput = { appointment_id: string, 
+/**
+ * Clinic time, `YYYY-MM-DDTHH:MM`.
+ */
+starts_at: string, 
+/**
+ * Another doctor (default: the same).
+ */
+doctor_id?: string | null, outside_availability?: boolean | null, acknowledge_patient_overlap?: boolean | null, };
+
 export type ResetPasswordInput = { username: string, new_password: string, 
 /**
  * Make the user choose a new password at next sign-in (default: yes).
@@ -225,6 +333,12 @@ export type ResetPasswordInput = { username: string, new_password: string,
 must_change_password: boolean, };
 
 export type Role = "admin" | "doctor" | "nurse" | "receptionist" | "pharmacist" | "accountant" | "kiosk";
+
+export type SaveVisitTypeInput = { 
+/**
+ * Absent to add a new one.
+ */
+id?: string | null, name: string, minutes: number, buffer_minutes?: number | null, colour?: string | null, active?: boolean | null, };
 
 export type SearchPatientsInput = { 
 /**
@@ -251,6 +365,8 @@ reason: string, };
 
 export type SetMyAvailabilityInput = { availability: Availability, };
 
+export type SetWeeklyAvailabilityInput = { doctor_id: string, blocks: Array<BlockInput>, };
+
 export type SetupClinicInput = { clinic_name: string, admin_username: string, admin_full_name: string, admin_password: string, time_zone?: string | null, currency?: string | null, };
 
 export type SetupClinicOutput = { clinic_id: string, admin: UserView, 
@@ -261,6 +377,16 @@ export type SetupClinicOutput = { clinic_id: string, admin: UserView,
 recovery_passphrase: string | null, };
 
 export type Sex = "female" | "male" | "other" | "unknown";
+
+export type Slot = { doctor_id: string, doctor_name: string, 
+/**
+ * UTC, RFC 3339.
+ */
+starts_at: string, ends_at: string, 
+/**
+ * Clinic time, `YYYY-MM-DDTHH:MM`, ready to book.
+ */
+local_start: string, room: string, };
 
 export type StaffList = { members: Array<StaffMember>, 
 /**
@@ -273,6 +399,8 @@ export type StaffMember = { id: string, username: string, full_name: string, rol
  * Default consultation fee, exact decimal text (empty: none).
  */
 consultation_fee: string, signature_data_url: string, availability: Availability, availability_changed_at: string | null, };
+
+export type Status = "scheduled" | "checked_in" | "in_consultation" | "completed" | "cancelled" | "no_show";
 
 export type TimelineEntry = { at: string, 
 /**
@@ -328,12 +456,23 @@ export type VerifyReport = {
  */
 database_problems: Array<string>, audit: ChainReport, clean: boolean, };
 
+export type VisitType = { id: string, name: string, minutes: number, buffer_minutes: number, 
+/**
+ * `#rrggbb`, for the calendar.
+ */
+colour: string, active: boolean, };
+
 export type WhoAmI = { user: UserView, permissions: Array<Permission>, idle_lock_minutes: number, };
 
 /** Every registry command: its input and output types. */
 export interface Commands {
+  add_availability_exception: { input: AddAvailabilityExceptionInput; output: DoctorAvailability };
   app_status: { input: NoInput; output: AppStatus };
+  book_appointment: { input: BookAppointmentInput; output: Appointment };
+  cancel_appointment: { input: CancelAppointmentInput; output: Appointment };
   change_password: { input: ChangePasswordInput; output: Done };
+  check_in_appointment: { input: AppointmentRef; output: Appointment };
+  complete_appointment: { input: AppointmentRef; output: Appointment };
   create_backup: { input: BackupInput; output: BackupReport };
   create_demo_clinic: { input: NoInput; output: DemoClinic };
   create_department: { input: DepartmentInput; output: Department };
@@ -341,23 +480,32 @@ export interface Commands {
   disable_user: { input: UsernameInput; output: UserView };
   enable_user: { input: UsernameInput; output: UserView };
   find_patient_duplicates: { input: DuplicateQuery; output: Array<DuplicateCandidate> };
+  find_slots: { input: FindSlotsInput; output: Array<Slot> };
   get_clinic_settings: { input: NoInput; output: ClinicSettings };
+  get_doctor_availability: { input: DoctorRef; output: DoctorAvailability };
   list_audit: { input: ListAuditInput; output: Array<AuditRecord> };
+  list_day: { input: ListDayInput; output: DayList };
   list_departments: { input: ListDepartmentsInput; output: Array<Department> };
   list_staff: { input: ListStaffInput; output: StaffList };
   list_users: { input: NoInput; output: Array<UserView> };
+  list_visit_types: { input: NoInput; output: Array<VisitType> };
   lock_session: { input: NoInput; output: Done };
   login: { input: LoginInput; output: LoginOutput };
   logout: { input: NoInput; output: Done };
+  mark_no_show: { input: AppointmentRef; output: Appointment };
   merge_patients: { input: MergePatientsInput; output: MergeResult };
   open_patient_chart: { input: OpenPatientChartInput; output: PatientChart };
   record_allergy: { input: RecordAllergyInput; output: Allergy };
   register_patient: { input: RegisterPatientInput; output: Patient };
+  reschedule_appointment: { input: RescheduleAppointmentInput; output: Appointment };
   reset_password: { input: ResetPasswordInput; output: UserView };
+  save_visit_type: { input: SaveVisitTypeInput; output: VisitType };
   search_patients: { input: SearchPatientsInput; output: SearchResult };
   set_allergy_status: { input: SetAllergyStatusInput; output: Allergy };
   set_my_availability: { input: SetMyAvailabilityInput; output: StaffMember };
+  set_weekly_availability: { input: SetWeeklyAvailabilityInput; output: DoctorAvailability };
   setup_clinic: { input: SetupClinicInput; output: SetupClinicOutput };
+  start_consultation: { input: AppointmentRef; output: Appointment };
   unlock_session: { input: UnlockInput; output: LoginOutput };
   update_clinic_settings: { input: ClinicSettings; output: ClinicSettings };
   update_department: { input: UpdateDepartmentInput; output: Department };
@@ -371,8 +519,13 @@ export interface Commands {
 export type CommandName = keyof Commands;
 
 export const COMMAND_NAMES: readonly CommandName[] = [
+  "add_availability_exception",
   "app_status",
+  "book_appointment",
+  "cancel_appointment",
   "change_password",
+  "check_in_appointment",
+  "complete_appointment",
   "create_backup",
   "create_demo_clinic",
   "create_department",
@@ -380,23 +533,32 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "disable_user",
   "enable_user",
   "find_patient_duplicates",
+  "find_slots",
   "get_clinic_settings",
+  "get_doctor_availability",
   "list_audit",
+  "list_day",
   "list_departments",
   "list_staff",
   "list_users",
+  "list_visit_types",
   "lock_session",
   "login",
   "logout",
+  "mark_no_show",
   "merge_patients",
   "open_patient_chart",
   "record_allergy",
   "register_patient",
+  "reschedule_appointment",
   "reset_password",
+  "save_visit_type",
   "search_patients",
   "set_allergy_status",
   "set_my_availability",
+  "set_weekly_availability",
   "setup_clinic",
+  "start_consultation",
   "unlock_session",
   "update_clinic_settings",
   "update_department",
@@ -409,8 +571,13 @@ export const COMMAND_NAMES: readonly CommandName[] = [
 
 /** Who may run each command: "public", "signed-in" or a permission. */
 export const COMMAND_ACCESS: Readonly<Record<CommandName, "public" | "signed-in" | Permission>> = {
+  add_availability_exception: "schedule.write",
   app_status: "public",
+  book_appointment: "schedule.write",
+  cancel_appointment: "schedule.write",
   change_password: "signed-in",
+  check_in_appointment: "queue.manage",
+  complete_appointment: "queue.manage",
   create_backup: "backup.manage",
   create_demo_clinic: "public",
   create_department: "users.manage",
@@ -418,23 +585,32 @@ export const COMMAND_ACCESS: Readonly<Record<CommandName, "public" | "signed-in"
   disable_user: "users.manage",
   enable_user: "users.manage",
   find_patient_duplicates: "patients.read",
+  find_slots: "schedule.read",
   get_clinic_settings: "signed-in",
+  get_doctor_availability: "schedule.read",
   list_audit: "audit.view",
+  list_day: "schedule.read",
   list_departments: "signed-in",
   list_staff: "signed-in",
   list_users: "users.manage",
+  list_visit_types: "signed-in",
   lock_session: "signed-in",
   login: "public",
   logout: "public",
+  mark_no_show: "queue.manage",
   merge_patients: "patients.merge",
   open_patient_chart: "patients.read",
   record_allergy: "patients.write",
   register_patient: "patients.write",
+  reschedule_appointment: "schedule.write",
   reset_password: "users.manage",
+  save_visit_type: "settings.manage",
   search_patients: "patients.read",
   set_allergy_status: "patients.write",
   set_my_availability: "availability.set_own",
+  set_weekly_availability: "schedule.write",
   setup_clinic: "public",
+  start_consultation: "queue.manage",
   unlock_session: "public",
   update_clinic_settings: "settings.manage",
   update_department: "users.manage",

@@ -93,6 +93,25 @@ export class FakeError extends Error {
   }
 }
 
+/** Scheduling commands exist in Rust; the calendar UI (and its faithful fake) comes next. */
+const SCHEDULING_COMMANDS = [
+  "list_visit_types",
+  "save_visit_type",
+  "get_doctor_availability",
+  "set_weekly_availability",
+  "add_availability_exception",
+  "find_slots",
+  "book_appointment",
+  "reschedule_appointment",
+  "cancel_appointment",
+  "list_day",
+  "check_in_appointment",
+  "start_consultation",
+  "complete_appointment",
+  "mark_no_show",
+] as const satisfies readonly CommandName[];
+type SchedulingCommand = (typeof SCHEDULING_COMMANDS)[number];
+
 function fail(code: ErrorCode, message: string, field?: string): never {
   throw new FakeError(field === undefined ? { code, message } : { code, message, field });
 }
@@ -360,7 +379,8 @@ export function createFakeBackend(options: FakeBackendOptions = {}) {
   }
 
   type Handler = (input: never, ctx: { token: string | null; me: FakeUser | null }) => unknown;
-  const handlers: { [K in CommandName]: (input: Commands[K]["input"], ctx: { token: string | null; me: FakeUser | null }) => Commands[K]["output"] } = {
+  type Handlers = { [K in CommandName]: (input: Commands[K]["input"], ctx: { token: string | null; me: FakeUser | null }) => Commands[K]["output"] };
+  const handlers: Handlers = {
     app_status: () => ({ ...status }),
     setup_clinic: (input) => {
       if (status.initialized) fail("conflict", "the clinic is already set up");
@@ -511,6 +531,10 @@ export function createFakeBackend(options: FakeBackendOptions = {}) {
     },
     verify_database: () => ({ database_problems: [], audit: { entries: audit.length, problems: [] }, clean: true }),
     create_backup: () => fail("internal", "backups are not part of the fake backend"),
+    // Scheduling has Rust commands but no screens yet; its fake arrives with the calendar UI.
+    ...(Object.fromEntries(
+      SCHEDULING_COMMANDS.map((name) => [name, () => fail("internal", `${name} is not part of the fake backend yet`)]),
+    ) as unknown as Pick<Handlers, SchedulingCommand>),
     ...patientStore.handlers,
     list_departments: (input) =>
       [...departments.values()]

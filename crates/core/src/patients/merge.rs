@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 /// a patient-linked table adds it here, so a merge moves it too (a test checks the schema).
 pub(crate) const PATIENT_LINKED: &[(&str, &str, bool)] = &[
     ("patient_allergies", "patient_id", true),
+    ("appointments", "patient_id", true),
     ("recent_patients", "patient_id", false),
 ];
 

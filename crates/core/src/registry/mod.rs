@@ -156,6 +156,7 @@ static REGISTRY: LazyLock<Registry> = LazyLock::new(|| {
     commands.extend(crate::maintenance::commands());
     commands.extend(crate::patients::commands());
     commands.extend(crate::staff::commands());
+    commands.extend(crate::scheduling::commands());
     commands.sort_by_key(|c| c.name);
     Registry { commands }
 });

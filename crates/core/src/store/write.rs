@@ -16,6 +16,11 @@ pub const SYNCED_TABLES: &[&str] = &[
     "departments",
     "patients",
     "patient_allergies",
+    "visit_types",
+    "availability_blocks",
+    "availability_exceptions",
+    "appointments",
+    "appointment_transitions",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

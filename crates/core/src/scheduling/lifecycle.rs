@@ -1,0 +1,224 @@
+//! The appointment state machine. Every transition is checked against one table, recorded
+//! in `appointment_transitions` (who, when) and audited.
+//!
+//! ```text
+//! Scheduled → CheckedIn → InConsultation → Completed
+//! Scheduled → Cancelled
+//! Scheduled / CheckedIn → NoShow   (once the grace time after the start has passed)
+//! ```
+
+use super::booking::{load_appointment, Appointment};
+use crate::audit::AuditOutcome;
+use crate::clock::new_id;
+use crate::error::{AppError, AppResult};
+use crate::registry::Ctx;
+use crate::store::{ChangeOp, WriteTx};
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Scheduled,
+    CheckedIn,
+    InConsultation,
+    Completed,
+    Cancelled,
+    NoShow,
+}
+
+impl Status {
+    pub const ALL: [Status; 6] = [
+        Status::Scheduled,
+        Status::CheckedIn,
+        Status::InConsultation,
+        Status::Completed,
+        Status::Cancelled,
+        Status::NoShow,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Scheduled => "scheduled",
+            Status::CheckedIn => "checked_in",
+            Status::InConsultation => "in_consultation",
+            Status::Completed => "completed",
+            Status::Cancelled => "cancelled",
+            Status::NoShow => "no_show",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+
+    /// Whether an appointment in this state holds the doctor's time.
+    pub fn holds_time(self) -> bool {
+        !matches!(self, Status::Cancelled | Status::NoShow)
+    }
+
+    /// The legal transitions: the one table the whole state machine follows.
+    pub fn may_become(self, to: Status) -> bool {
+        use Status::*;
+        matches!(
+            (self, to),
+            (Scheduled, CheckedIn)
+                | (CheckedIn, InConsultation)
+                | (InConsultation, Completed)
+                | (Scheduled, Cancelled)
+                | (Scheduled, NoShow)
+                | (CheckedIn, NoShow)
+        )
+    }
+
+    fn human(self) -> &'static str {
+        match self {
+            Status::Scheduled => "scheduled",
+            Status::CheckedIn => "checked in",
+            Status::InConsultation => "in consultation",
+            Status::Completed => "completed",
+            Status::Cancelled => "cancelled",
+            Status::NoShow => "a no-show",
+        }
+    }
+}
+
+/// Moves an appointment to `to`, refusing illegal transitions by name; records and audits.
+pub(crate) fn transition(
+    ctx: &Ctx<'_>,
+    w: &mut WriteTx<'_>,
+    appointment_id: &str,
+    to: Status,
+    note: &str,
+) -> AppResult<Appointment> {
+    let before = load_appointment(w.conn(), appointment_id)?;
+    if !before.status.may_become(to) {
+        return Err(AppError::conflict(format!(
+            "an appointment that is {} cannot become {}",
+            before.status.human(),
+            to.human()
+        ))
+        .with_field("status"));
+    }
+    let now = w.now_text();
+    let checked_in_at = (to == Status::CheckedIn).then(|| now.clone());
+    w.conn().execute(
+        "UPDATE appointments SET status = ?2, updated_at = ?3,
+             checked_in_at = coalesce(?4, checked_in_at),
+             cancel_reason = CASE WHEN ?2 = 'cancelled' THEN ?5 ELSE cancel_reason END
+         WHERE id = ?1",
+        params![appointment_id, to.as_str(), now, checked_in_at, note],
+    )?;
+    record_transition(ctx, w, appointment_id, Some(before.status), to, note)?;
+    w.record_change("appointments", appointment_id, ChangeOp::Update)?;
+    load_appointment(w.conn(), appointment_id)
+}
+
+/// Appends the transition row and its audit entry.
+pub(crate) fn record_transition(
+    ctx: &Ctx<'_>,
+    w: &mut WriteTx<'_>,
+    appointment_id: &str,
+    from: Option<Status>,
+    to: Status,
+    note: &str,
+) -> AppResult<()> {
+    let id = new_id();
+    let by = ctx.user().ok().map(|u| u.id.clone());
+    w.conn().execute(
+        "INSERT INTO appointment_transitions (id, appointment_id, from_status, to_status, at, by_user, note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![id, appointment_id, from.map(Status::as_str), to.as_str(), w.now_text(), by, note],
+    )?;
+    w.record_change("appointment_transitions", &id, ChangeOp::Insert)?;
+    let detail = match from {
+        Some(f) => format!("{} → {}{}", f.as_str(), to.as_str(), suffix(note)),
+        None => format!("{}{}", to.as_str(), suffix(note)),
+    };
+    let entry = ctx.audit_entry(
+        AuditOutcome::Ok,
+        Some(("appointments", appointment_id)),
+        detail,
+    );
+    w.audit(entry)
+}
+
+fn suffix(note: &str) -> String {
+    if note.is_empty() {
+        String::new()
+    } else {
+        format!(": {note}")
+    }
+}
+
+#[derive(Debug, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct AppointmentRef {
+    pub appointment_id: String,
+}
+
+pub(crate) fn check_in(ctx: &Ctx<'_>, input: AppointmentRef) -> AppResult<Appointment> {
+    ctx.write(|w| transition(ctx, w, &input.appointment_id, Status::CheckedIn, ""))
+}
+
+pub(crate) fn start_consultation(ctx: &Ctx<'_>, input: AppointmentRef) -> AppResult<Appointment> {
+    ctx.write(|w| transition(ctx, w, &input.appointment_id, Status::InConsultation, ""))
+}
+
+pub(crate) fn complete(ctx: &Ctx<'_>, input: AppointmentRef) -> AppResult<Appointment> {
+    ctx.write(|w| transition(ctx, w, &input.appointment_id, Status::Completed, ""))
+}
+
+pub(crate) fn mark_no_show(ctx: &Ctx<'_>, input: AppointmentRef) -> AppResult<Appointment> {
+    ctx.write(|w| {
+        let a = load_appointment(w.conn(), &input.appointment_id)?;
+        let grace: i64 = w.conn().query_row(
+            "SELECT no_show_grace_minutes FROM clinic LIMIT 1",
+            [],
+            |r| r.get(0),
+        )?;
+        let start = crate::clock::from_db_time(&a.starts_at)
+            .ok_or_else(|| AppError::integrity("an appointment's start time is damaged"))?;
+        let allowed_from = start + chrono::Duration::minutes(grace);
+        if w.now() < allowed_from {
+            return Err(AppError::conflict(format!(
+                "a no-show can be marked from {} on ({grace} minutes after the start)",
+                super::local_hm(super::clinic_zone(w.conn())?, allowed_from)
+            ))
+            .with_field("appointment_id"));
+        }
+        transition(ctx, w, &input.appointment_id, Status::NoShow, "")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Status::{self, *};
+
+    #[test]
+    fn only_the_documented_transitions_are_legal() {
+        let legal = [
+            (Scheduled, CheckedIn),
+            (CheckedIn, InConsultation),
+            (InConsultation, Completed),
+            (Scheduled, Cancelled),
+            (Scheduled, NoShow),
+            (CheckedIn, NoShow),
+        ];
+        for from in Status::ALL {
+            for to in Status::ALL {
+                assert_eq!(
+                    from.may_become(to),
+                    legal.contains(&(from, to)),
+                    "{from:?} → {to:?}"
+                );
+            }
+        }
+        // Final states stay final.
+        for done in [Completed, Cancelled, NoShow] {
+            assert!(Status::ALL.iter().all(|to| !done.may_become(*to)));
+        }
+    }
+}

@@ -1,0 +1,506 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! Scheduling: availability, booking without double booking (also with two writers on one
+//! file), the state machine, time zones and daylight saving, the slot finder.
+
+mod common;
+
+use clinicdesk_core::keys::DbKey;
+use clinicdesk_core::{Caller, ErrorCode, Workstation};
+use common::*;
+use serde_json::{json, Value};
+
+struct Clinic {
+    ws: Workstation,
+    desk: Caller,
+    doctor: String,
+    doctor2: String,
+    visit: String,
+    maria: String,
+    luca: String,
+}
+
+fn setup_on(ws: Workstation) -> Clinic {
+    let admin = admin(&ws);
+    let mut settings = call(&ws, &admin, "get_clinic_settings", json!({})).unwrap();
+    settings["time_zone"] = json!("Europe/Rome");
+    call(&ws, &admin, "update_clinic_settings", settings).unwrap();
+    let mut doctors = Vec::new();
+    for (username, name) in [
+        ("dr.rossi", "Dr. Giulia Rossi"),
+        ("dr.verdi", "Dr. Paolo Verdi"),
+    ] {
+        let d = call(
+            &ws,
+            &admin,
+            "create_user",
+            json!({"username": username, "full_name": name, "role": "doctor", "password": STAFF_PASSWORD,
+                   "must_change_password": false, "specialization": "General practice"}),
+        )
+        .unwrap();
+        let id = d["id"].as_str().unwrap().to_string();
+        let blocks: Vec<Value> = (1..=5)
+            .map(|wd| json!({"weekday": wd, "start": "09:00", "end": "13:00", "room": "A1"}))
+            .collect();
+        call(
+            &ws,
+            &admin,
+            "set_weekly_availability",
+            json!({"doctor_id": id, "blocks": blocks}),
+        )
+        .unwrap();
+        doctors.push(id);
+    }
+    let visit = call(
+        &ws,
+        &admin,
+        "save_visit_type",
+        json!({"name": "Follow-up", "minutes": 25, "buffer_minutes": 5}),
+    )
+    .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let desk = staff(&ws, "desk", "receptionist");
+    let patient = |g: &str, f: &str| {
+        call(
+            &ws,
+            &desk,
+            "register_patient",
+            json!({"patient": {"given_name": g, "family_name": f, "sex": "female", "date_of_birth": "1980-01-01"},
+                   "acknowledge_duplicates": true}),
+        )
+        .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let maria = patient("Maria", "Lopez");
+    let luca = patient("Luca", "Bianchi");
+    Clinic {
+        ws,
+        desk,
+        doctor: doctors[0].clone(),
+        doctor2: doctors[1].clone(),
+        visit,
+        maria,
+        luca,
+    }
+}
+
+fn setup() -> Clinic {
+    setup_on(clinic(clock()))
+}
+
+impl Clinic {
+    fn book(
+        &self,
+        patient: &str,
+        doctor: &str,
+        at: &str,
+    ) -> Result<Value, clinicdesk_core::AppError> {
+        call(
+            &self.ws,
+            &self.desk,
+            "book_appointment",
+            json!({"patient_id": patient, "doctor_id": doctor, "visit_type_id": self.visit, "starts_at": at}),
+        )
+    }
+}
+
+#[test]
+fn a_doctor_is_never_booked_twice_and_the_refusal_says_who_is_there() {
+    let c = setup();
+    // Tuesday 3 March 2026, 10:00 in Rome = 09:00 UTC.
+    let first = c.book(&c.maria, &c.doctor, "2026-03-03T10:00").unwrap();
+    assert_eq!(first["starts_at"], "2026-03-03T09:00:00.000Z");
+    assert_eq!(first["ends_at"], "2026-03-03T09:30:00.000Z"); // 25 min + 5 min buffer
+    assert_eq!(first["status"], "scheduled");
+    assert_eq!(first["room"], "A1");
+    let e = c.book(&c.luca, &c.doctor, "2026-03-03T10:15").unwrap_err();
+    assert_eq!(e.code, ErrorCode::Conflict);
+    assert_eq!(e.field.as_deref(), Some("starts_at"));
+    assert_eq!(
+        e.message,
+        "Dr. Giulia Rossi already has Maria Lopez 10:00–10:30"
+    );
+    // Back to back is fine; another doctor at the same time is fine.
+    c.book(&c.luca, &c.doctor, "2026-03-03T10:30").unwrap();
+    c.book(&c.luca, &c.doctor2, "2026-03-03T10:00").unwrap();
+    // A cancelled appointment frees its time (a reason is required).
+    let e = call(
+        &c.ws,
+        &c.desk,
+        "cancel_appointment",
+        json!({"appointment_id": first["id"], "reason": " "}),
+    )
+    .unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("reason"));
+    call(
+        &c.ws,
+        &c.desk,
+        "cancel_appointment",
+        json!({"appointment_id": first["id"], "reason": "patient called"}),
+    )
+    .unwrap();
+    c.book(&c.maria, &c.doctor, "2026-03-03T10:00").unwrap();
+}
+
+#[test]
+fn the_store_itself_refuses_an_overlap_even_without_the_command() {
+    let c = setup();
+    c.book(&c.maria, &c.doctor, "2026-03-03T10:00").unwrap();
+    let err = c
+        .ws
+        .store()
+        .read(|conn| {
+            Ok(conn.execute(
+                "INSERT INTO appointments (id, patient_id, doctor_id, visit_type_id, starts_at, ends_at,
+                     status, created_at, updated_at)
+                 VALUES ('x', ?1, ?2, ?3, '2026-03-03T09:10:00.000Z', '2026-03-03T09:20:00.000Z',
+                     'scheduled', 'now', 'now')",
+                rusqlite::params![c.luca, c.doctor, c.visit],
+            ))
+        })
+        .unwrap()
+        .unwrap_err();
+    assert!(err.to_string().contains("double booking"), "{err}");
+}
+
+#[test]
+fn two_workstations_writing_one_file_cannot_both_book_the_same_slot() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("clinic.db");
+    let key = DbKey::generate();
+    let c = setup_on(clinic_file(&path, key.clone(), clock()));
+    let (doctor, visit, maria, luca) = (
+        c.doctor.clone(),
+        c.visit.clone(),
+        c.maria.clone(),
+        c.luca.clone(),
+    );
+    let other = Workstation::open_with_clock(&path, key, clock()).unwrap();
+    let other_desk = login(&other, "desk", STAFF_PASSWORD).unwrap();
+    let mut wins = 0;
+    for hour in 9..13 {
+        for minute in [0, 30] {
+            let at = format!("2026-03-04T{hour:02}:{minute:02}");
+            let (a, b) = std::thread::scope(|s| {
+                let one = s.spawn(|| {
+                    call(&c.ws, &c.desk, "book_appointment",
+                         json!({"patient_id": maria, "doctor_id": doctor, "visit_type_id": visit, "starts_at": at}))
+                });
+                let two = s.spawn(|| {
+                    call(&other, &other_desk, "book_appointment",
+                         json!({"patient_id": luca, "doctor_id": doctor, "visit_type_id": visit, "starts_at": at}))
+                });
+                (one.join().unwrap(), two.join().unwrap())
+            });
+            assert!(
+                a.is_ok() != b.is_ok(),
+                "exactly one wins at {at}: {a:?} / {b:?}"
+            );
+            let loser = a.err().or(b.err()).unwrap();
+            assert_eq!(loser.code, ErrorCode::Conflict, "{loser:?}");
+            wins += 1;
+        }
+    }
+    assert_eq!(wins, 8);
+    let day = call(
+        &c.ws,
+        &c.desk,
+        "list_day",
+        json!({"date": "2026-03-04", "doctor_id": c.doctor}),
+    )
+    .unwrap();
+    assert_eq!(day["appointments"].as_array().unwrap().len(), 8);
+}
+
+#[test]
+fn availability_patient_overlap_and_past_times_are_checked() {
+    let c = setup();
+    // Saturday: no availability.
+    let e = c.book(&c.maria, &c.doctor, "2026-03-07T10:00").unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("outside_availability"));
+    let ok = call(
+        &c.ws,
+        &c.desk,
+        "book_appointment",
+        json!({"patient_id": c.maria, "doctor_id": c.doctor, "visit_type_id": c.visit,
+               "starts_at": "2026-03-07T10:00", "outside_availability": true}),
+    )
+    .unwrap();
+    assert_eq!(ok["status"], "scheduled");
+    // The same patient with another doctor at the same time: warned first.
+    let e = call(
+        &c.ws,
+        &c.desk,
+        "book_appointment",
+        json!({"patient_id": c.maria, "doctor_id": c.doctor2, "visit_type_id": c.visit,
+               "starts_at": "2026-03-07T10:10", "outside_availability": true}),
+    )
+    .unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("acknowledge_patient_overlap"));
+    assert!(
+        e.message
+            .contains("Maria Lopez already has an appointment with Dr. Giulia Rossi at 10:00"),
+        "{}",
+        e.message
+    );
+    // Past times are refused (but walk-ins are now).
+    let e = c.book(&c.maria, &c.doctor, "2026-03-02T08:00").unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("starts_at"));
+    let walk_in = call(
+        &c.ws,
+        &c.desk,
+        "book_appointment",
+        json!({"patient_id": c.luca, "doctor_id": c.doctor, "visit_type_id": c.visit,
+               "starts_at": "2026-03-02T09:00", "walk_in": true}),
+    )
+    .unwrap();
+    assert_eq!(walk_in["status"], "checked_in");
+    assert_eq!(walk_in["walk_in"], true);
+    // Bad input names its field.
+    let e = c.book(&c.maria, &c.doctor, "03/03/2026 10:00").unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("starts_at"));
+    let e = c.book(&c.maria, "nobody", "2026-03-03T10:00").unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("doctor_id"));
+}
+
+#[test]
+fn the_lifecycle_follows_the_state_machine_and_records_every_step() {
+    let c = setup();
+    let nurse = staff(&c.ws, "nurse.a", "nurse");
+    let a = c.book(&c.maria, &c.doctor, "2026-03-02T10:00").unwrap();
+    let id = a["id"].clone();
+    let step = |name: &str| call(&c.ws, &nurse, name, json!({"appointment_id": id}));
+    // Completing a scheduled appointment skips steps: refused by name.
+    let e = step("complete_appointment").unwrap_err();
+    assert_eq!(e.code, ErrorCode::Conflict);
+    assert_eq!(
+        e.message,
+        "an appointment that is scheduled cannot become completed"
+    );
+    assert_eq!(
+        step("check_in_appointment").unwrap()["status"],
+        "checked_in"
+    );
+    assert!(step("check_in_appointment").is_err());
+    assert_eq!(
+        step("start_consultation").unwrap()["status"],
+        "in_consultation"
+    );
+    assert_eq!(step("complete_appointment").unwrap()["status"], "completed");
+    // Final: nothing more.
+    let e = call(
+        &c.ws,
+        &c.desk,
+        "cancel_appointment",
+        json!({"appointment_id": id, "reason": "late"}),
+    )
+    .unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("status"));
+    // Every step is recorded with who and when, and audited.
+    let steps: Vec<(String, String)> = c
+        .ws
+        .store()
+        .read(|conn| {
+            let mut stmt = conn.prepare(
+                "SELECT coalesce(from_status, '-'), to_status FROM appointment_transitions
+                 WHERE appointment_id = ?1 AND by_user IS NOT NULL ORDER BY at, rowid",
+            )?;
+            let rows = stmt.query_map([id.as_str().unwrap()], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+        .unwrap();
+    assert_eq!(
+        steps,
+        [
+            ("-", "scheduled"),
+            ("scheduled", "checked_in"),
+            ("checked_in", "in_consultation"),
+            ("in_consultation", "completed")
+        ]
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+    );
+    // Queue steps belong to reception, nurses and doctors; the waiting-room kiosk has none.
+    let kiosk = staff(&c.ws, "lobby", "kiosk");
+    let e = call(
+        &c.ws,
+        &kiosk,
+        "check_in_appointment",
+        json!({"appointment_id": id}),
+    )
+    .unwrap_err();
+    assert_eq!(e.code, ErrorCode::PermissionDenied);
+}
+
+#[test]
+fn a_no_show_waits_for_the_grace_time() {
+    let clock = clock();
+    let c = setup_on(clinic(clock.clone()));
+    staff(&c.ws, "nurse.b", "nurse");
+    // 10:00 Rome = 09:00 UTC; the clock is at 08:00 UTC.
+    let a = c.book(&c.maria, &c.doctor, "2026-03-02T10:00").unwrap();
+    clock.advance(chrono::Duration::minutes(70)); // 10:10 Rome: inside the 15-minute grace
+    let nurse = login(&c.ws, "nurse.b", STAFF_PASSWORD).unwrap(); // (idle-locked meanwhile)
+    let e = call(
+        &c.ws,
+        &nurse,
+        "mark_no_show",
+        json!({"appointment_id": a["id"]}),
+    )
+    .unwrap_err();
+    assert!(e.message.contains("10:15"), "{}", e.message);
+    clock.advance(chrono::Duration::minutes(6));
+    let done = call(
+        &c.ws,
+        &nurse,
+        "mark_no_show",
+        json!({"appointment_id": a["id"]}),
+    )
+    .unwrap();
+    assert_eq!(done["status"], "no_show");
+    // Its time is free again (a fresh desk session: the old one idled out meanwhile).
+    let desk = login(&c.ws, "desk", STAFF_PASSWORD).unwrap();
+    call(
+        &c.ws,
+        &desk,
+        "book_appointment",
+        json!({"patient_id": c.luca, "doctor_id": c.doctor, "visit_type_id": c.visit, "starts_at": "2026-03-02T10:20"}),
+    )
+    .unwrap();
+}
+
+#[test]
+fn daylight_saving_days_are_handled_in_the_clinics_zone() {
+    let c = setup();
+    let admin = admin(&c.ws);
+    // Sunday 29 March 2026: Rome skips 02:00–03:00. Give the doctor Sunday hours across it.
+    let blocks: Vec<Value> = (1..=7)
+        .map(|wd| json!({"weekday": wd, "start": "01:00", "end": "05:00"}))
+        .collect();
+    call(
+        &c.ws,
+        &admin,
+        "set_weekly_availability",
+        json!({"doctor_id": c.doctor, "blocks": blocks}),
+    )
+    .unwrap();
+    let e = c.book(&c.maria, &c.doctor, "2026-03-29T02:30").unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("starts_at"));
+    assert!(e.message.contains("does not exist"), "{}", e.message);
+    // 01:30 is +01:00, 03:30 is +02:00: one real hour apart.
+    let a = c.book(&c.maria, &c.doctor, "2026-03-29T01:30").unwrap();
+    assert_eq!(a["starts_at"], "2026-03-29T00:30:00.000Z");
+    let b = c.book(&c.luca, &c.doctor, "2026-03-29T03:30").unwrap();
+    assert_eq!(b["starts_at"], "2026-03-29T01:30:00.000Z");
+    // The local day is 23 hours long.
+    let day = call(&c.ws, &c.desk, "list_day", json!({"date": "2026-03-29"})).unwrap();
+    assert_eq!(day["day_starts_at"], "2026-03-28T23:00:00.000Z");
+    assert_eq!(day["day_ends_at"], "2026-03-29T22:00:00.000Z");
+    assert_eq!(day["appointments"].as_array().unwrap().len(), 2);
+    // The slot finder skips the missing hour: 01:00, (01:30 taken), 03:00 … in local time.
+    let slots = call(
+        &c.ws,
+        &c.desk,
+        "find_slots",
+        json!({"visit_type_id": c.visit, "doctor_id": c.doctor, "from_date": "2026-03-29", "count": 4}),
+    )
+    .unwrap();
+    let starts: Vec<&str> = slots
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["local_start"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        starts,
+        [
+            "2026-03-29T01:00",
+            "2026-03-29T03:00",
+            "2026-03-29T04:00",
+            "2026-03-29T04:30"
+        ]
+    );
+}
+
+#[test]
+fn the_slot_finder_skips_booked_time_and_leave() {
+    let c = setup();
+    c.book(&c.maria, &c.doctor, "2026-03-03T09:00").unwrap();
+    let admin = admin(&c.ws);
+    call(
+        &c.ws,
+        &admin,
+        "add_availability_exception",
+        json!({"doctor_id": c.doctor, "kind": "unavailable", "starts_at": "2026-03-03T09:30",
+               "ends_at": "2026-03-03T12:00", "reason": "training"}),
+    )
+    .unwrap();
+    let slots = call(
+        &c.ws,
+        &c.desk,
+        "find_slots",
+        json!({"visit_type_id": c.visit, "doctor_id": c.doctor, "from_date": "2026-03-03", "count": 3}),
+    )
+    .unwrap();
+    let starts: Vec<&str> = slots
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["local_start"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        starts,
+        ["2026-03-03T12:00", "2026-03-03T12:30", "2026-03-04T09:00"]
+    );
+    // Booking into the leave is refused as outside availability.
+    let e = c.book(&c.luca, &c.doctor, "2026-03-03T10:00").unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("outside_availability"));
+    // The whole clinic: both doctors, earliest first.
+    let slots = call(
+        &c.ws,
+        &c.desk,
+        "find_slots",
+        json!({"visit_type_id": c.visit, "from_date": "2026-03-03", "count": 2}),
+    )
+    .unwrap();
+    assert_eq!(slots[0]["doctor_id"], c.doctor2);
+    assert_eq!(slots[0]["local_start"], "2026-03-03T09:00");
+}
+
+#[test]
+fn rescheduling_keeps_the_same_guarantees() {
+    let c = setup();
+    let a = c.book(&c.maria, &c.doctor, "2026-03-03T09:00").unwrap();
+    c.book(&c.luca, &c.doctor, "2026-03-03T10:00").unwrap();
+    let e = call(
+        &c.ws,
+        &c.desk,
+        "reschedule_appointment",
+        json!({"appointment_id": a["id"], "starts_at": "2026-03-03T10:15"}),
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.message,
+        "Dr. Giulia Rossi already has Luca Bianchi 10:00–10:30"
+    );
+    // Moving onto its own time (a small shift) is not a conflict with itself.
+    let moved = call(
+        &c.ws,
+        &c.desk,
+        "reschedule_appointment",
+        json!({"appointment_id": a["id"], "starts_at": "2026-03-03T09:15"}),
+    )
+    .unwrap();
+    assert_eq!(moved["starts_at"], "2026-03-03T08:15:00.000Z");
+    // To another doctor.
+    let moved = call(
+        &c.ws,
+        &c.desk,
+        "reschedule_appointment",
+        json!({"appointment_id": a["id"], "starts_at": "2026-03-03T10:00", "doctor_id": c.doctor2}),
+    )
+    .unwrap();
+    assert_eq!(moved["doctor_id"], c.doctor2);
+}
