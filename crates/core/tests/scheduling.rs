@@ -504,3 +504,103 @@ fn rescheduling_keeps_the_same_guarantees() {
     .unwrap();
     assert_eq!(moved["doctor_id"], c.doctor2);
 }
+
+#[test]
+fn the_queue_calls_patients_in_order_and_the_doctor_is_busy_meanwhile() {
+    let c = setup();
+    let nurse = staff(&c.ws, "nurse.q", "nurse");
+    // Luca at 10:00, Maria at 09:30; Luca arrives first, but the queue follows appointment times.
+    let luca = c.book(&c.luca, &c.doctor, "2026-03-02T10:00").unwrap();
+    let maria = c.book(&c.maria, &c.doctor, "2026-03-02T09:30").unwrap();
+    for a in [&luca, &maria] {
+        call(
+            &c.ws,
+            &c.desk,
+            "check_in_appointment",
+            json!({"appointment_id": a["id"]}),
+        )
+        .unwrap();
+    }
+    let queue = call(
+        &c.ws,
+        &nurse,
+        "waiting_queue",
+        json!({"doctor_id": c.doctor}),
+    )
+    .unwrap();
+    let order: Vec<&str> = queue
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["appointment"]["patient_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(order, ["Maria Lopez", "Luca Bianchi"]);
+    assert_eq!(queue[1]["position"], 2);
+    // Calling next starts Maria's consultation and makes the doctor busy.
+    let called = call(
+        &c.ws,
+        &nurse,
+        "call_next_patient",
+        json!({"doctor_id": c.doctor}),
+    )
+    .unwrap();
+    assert_eq!(called["id"], maria["id"]);
+    assert_eq!(called["status"], "in_consultation");
+    let doctors = call(
+        &c.ws,
+        &c.desk,
+        "list_staff",
+        json!({"role": "doctor", "availability": "busy"}),
+    )
+    .unwrap();
+    assert_eq!(doctors["members"][0]["id"], json!(c.doctor));
+    call(
+        &c.ws,
+        &nurse,
+        "complete_appointment",
+        json!({"appointment_id": maria["id"]}),
+    )
+    .unwrap();
+    let doctors = call(
+        &c.ws,
+        &c.desk,
+        "list_staff",
+        json!({"role": "doctor", "availability": "available"}),
+    )
+    .unwrap();
+    assert_eq!(doctors["members"][0]["id"], json!(c.doctor));
+    let next = call(
+        &c.ws,
+        &nurse,
+        "call_next_patient",
+        json!({"doctor_id": c.doctor}),
+    )
+    .unwrap();
+    assert_eq!(next["id"], luca["id"]);
+    let e = call(
+        &c.ws,
+        &nurse,
+        "call_next_patient",
+        json!({"doctor_id": c.doctor}),
+    )
+    .unwrap_err();
+    assert_eq!(e.code, ErrorCode::NotFound);
+    // The chart's timeline shows the visit.
+    let chart = call(
+        &c.ws,
+        &nurse,
+        "open_patient_chart",
+        json!({"patient_id": c.maria}),
+    )
+    .unwrap();
+    let titles: Vec<&str> = chart["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["title"].as_str().unwrap())
+        .collect();
+    assert!(
+        titles.contains(&"Follow-up with Dr. Giulia Rossi (completed)"),
+        "{titles:?}"
+    );
+}

@@ -87,6 +87,8 @@ outside_availability?: boolean | null,
  */
 acknowledge_patient_overlap?: boolean | null, };
 
+export type CallNextInput = { doctor_id: string, };
+
 export type CancelAppointmentInput = { appointment_id: string, reason: string, };
 
 export type ChainReport = { entries: number, problems: Array<string>, };
@@ -304,6 +306,18 @@ photo_data_url?: string | null, };
 
 export type Permission = "users.manage" | "settings.manage" | "audit.view" | "backup.manage" | "sync.manage" | "patients.read" | "patients.write" | "patients.merge" | "schedule.read" | "schedule.write" | "queue.manage" | "availability.set_own" | "display.view" | "clinical.read" | "clinical.write" | "clinical.sign" | "vitals.write" | "prescriptions.write" | "prescriptions.dispense" | "billing.read" | "billing.write" | "billing.refund" | "pricelist.manage" | "reports.finance" | "inventory.read" | "inventory.write" | "messages.use" | "notices.post";
 
+export type QueueEntry = { 
+/**
+ * 1, 2, 3 … in the order patients will be called.
+ */
+position: number, appointment: Appointment, };
+
+export type QueueInput = { 
+/**
+ * One doctor's queue; all doctors when left out.
+ */
+doctor_id?: string | null, };
+
 export type RecordAllergyInput = { patient_id: string, allergy: AllergyInput, };
 
 export type RegisterPatientInput = { patient: PatientInput, 
@@ -469,6 +483,7 @@ export interface Commands {
   add_availability_exception: { input: AddAvailabilityExceptionInput; output: DoctorAvailability };
   app_status: { input: NoInput; output: AppStatus };
   book_appointment: { input: BookAppointmentInput; output: Appointment };
+  call_next_patient: { input: CallNextInput; output: Appointment };
   cancel_appointment: { input: CancelAppointmentInput; output: Appointment };
   change_password: { input: ChangePasswordInput; output: Done };
   check_in_appointment: { input: AppointmentRef; output: Appointment };
@@ -513,6 +528,7 @@ export interface Commands {
   update_staff_profile: { input: UpdateStaffProfileInput; output: StaffMember };
   update_user: { input: UpdateUserInput; output: UserView };
   verify_database: { input: NoInput; output: VerifyReport };
+  waiting_queue: { input: QueueInput; output: Array<QueueEntry> };
   whoami: { input: NoInput; output: WhoAmI };
 }
 
@@ -522,6 +538,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "add_availability_exception",
   "app_status",
   "book_appointment",
+  "call_next_patient",
   "cancel_appointment",
   "change_password",
   "check_in_appointment",
@@ -566,6 +583,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "update_staff_profile",
   "update_user",
   "verify_database",
+  "waiting_queue",
   "whoami",
 ];
 
@@ -574,6 +592,7 @@ export const COMMAND_ACCESS: Readonly<Record<CommandName, "public" | "signed-in"
   add_availability_exception: "schedule.write",
   app_status: "public",
   book_appointment: "schedule.write",
+  call_next_patient: "queue.manage",
   cancel_appointment: "schedule.write",
   change_password: "signed-in",
   check_in_appointment: "queue.manage",
@@ -618,6 +637,7 @@ export const COMMAND_ACCESS: Readonly<Record<CommandName, "public" | "signed-in"
   update_staff_profile: "users.manage",
   update_user: "users.manage",
   verify_database: "audit.view",
+  waiting_queue: "queue.manage",
   whoami: "signed-in",
 };
 

@@ -109,6 +109,8 @@ const SCHEDULING_COMMANDS = [
   "start_consultation",
   "complete_appointment",
   "mark_no_show",
+  "waiting_queue",
+  "call_next_patient",
 ] as const satisfies readonly CommandName[];
 type SchedulingCommand = (typeof SCHEDULING_COMMANDS)[number];
 

@@ -953,6 +953,34 @@ fn timeline(
             });
         }
     }
+    let mut visits = conn.prepare_cached(
+        "SELECT a.starts_at, a.status, u.full_name, v.name, a.reason, a.cancel_reason
+         FROM appointments a JOIN users u ON u.id = a.doctor_id JOIN visit_types v ON v.id = a.visit_type_id
+         WHERE a.patient_id = ?1 ORDER BY a.starts_at DESC LIMIT 200",
+    )?;
+    let rows = visits.query_map([&patient.id], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
+        ))
+    })?;
+    for row in rows {
+        let (at, status, doctor, visit, reason, cancel_reason) = row?;
+        out.push(TimelineEntry {
+            at,
+            kind: "appointment".into(),
+            title: format!("{visit} with {doctor} ({})", status.replace('_', " ")),
+            detail: if cancel_reason.is_empty() {
+                reason
+            } else {
+                format!("cancelled: {cancel_reason}")
+            },
+        });
+    }
     let mut stmt = conn.prepare_cached(
         "SELECT mrn, merged_at FROM patients WHERE merged_into = ?1 AND merged_at IS NOT NULL",
     )?;

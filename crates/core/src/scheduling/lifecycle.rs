@@ -164,11 +164,125 @@ pub(crate) fn check_in(ctx: &Ctx<'_>, input: AppointmentRef) -> AppResult<Appoin
 }
 
 pub(crate) fn start_consultation(ctx: &Ctx<'_>, input: AppointmentRef) -> AppResult<Appointment> {
-    ctx.write(|w| transition(ctx, w, &input.appointment_id, Status::InConsultation, ""))
+    ctx.write(|w| begin(ctx, w, &input.appointment_id))
+}
+
+/// The consultation starts: the doctor is busy until it ends.
+fn begin(ctx: &Ctx<'_>, w: &mut WriteTx<'_>, appointment_id: &str) -> AppResult<Appointment> {
+    let a = transition(ctx, w, appointment_id, Status::InConsultation, "")?;
+    set_availability(w, &a.doctor_id, "busy")?;
+    Ok(a)
 }
 
 pub(crate) fn complete(ctx: &Ctx<'_>, input: AppointmentRef) -> AppResult<Appointment> {
-    ctx.write(|w| transition(ctx, w, &input.appointment_id, Status::Completed, ""))
+    ctx.write(|w| {
+        let a = transition(ctx, w, &input.appointment_id, Status::Completed, "")?;
+        // Free again, unless another consultation of theirs is still running.
+        let still_busy: bool = w.conn().query_row(
+            "SELECT EXISTS(SELECT 1 FROM appointments WHERE doctor_id = ?1 AND status = 'in_consultation')",
+            [&a.doctor_id],
+            |r| r.get(0),
+        )?;
+        if !still_busy {
+            set_availability(w, &a.doctor_id, "available")?;
+        }
+        Ok(a)
+    })
+}
+
+/// The doctor's status follows their consultations (they set it by hand otherwise).
+fn set_availability(w: &mut WriteTx<'_>, doctor_id: &str, status: &str) -> AppResult<()> {
+    let changed = w.conn().execute(
+        "UPDATE users SET availability = ?2, availability_changed_at = ?3
+         WHERE id = ?1 AND availability <> ?2",
+        params![doctor_id, status, w.now_text()],
+    )?;
+    if changed > 0 {
+        w.record_change("users", doctor_id, ChangeOp::Update)?;
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema, ts_rs::TS)]
+pub struct QueueEntry {
+    /// 1, 2, 3 … in the order patients will be called.
+    pub position: u32,
+    pub appointment: Appointment,
+}
+
+#[derive(Debug, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct QueueInput {
+    /// One doctor's queue; all doctors when left out.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub doctor_id: Option<String>,
+}
+
+/// Today's waiting patients (checked in, not yet called), per doctor in the order they will
+/// be called: by appointment time, walk-ins by arrival (their time is their arrival).
+pub(crate) fn waiting_queue(ctx: &Ctx<'_>, input: QueueInput) -> AppResult<Vec<QueueEntry>> {
+    let now = ctx.now;
+    ctx.read(|c| queue_in(c, now, input.doctor_id.as_deref()))
+}
+
+fn queue_in(
+    c: &rusqlite::Connection,
+    now: chrono::DateTime<chrono::Utc>,
+    doctor_id: Option<&str>,
+) -> AppResult<Vec<QueueEntry>> {
+    let zone = super::clinic_zone(c)?;
+    let today = now.with_timezone(&zone).date_naive();
+    let from = super::local_naive_to_utc_lenient(zone, today.and_time(chrono::NaiveTime::MIN));
+    let ids: Vec<String> = c
+        .prepare_cached(
+            "SELECT id FROM appointments
+             WHERE status = 'checked_in' AND starts_at >= ?1 AND starts_at < ?2
+               AND (?3 IS NULL OR doctor_id = ?3)
+             ORDER BY doctor_id, starts_at, checked_in_at",
+        )?
+        .query_map(
+            params![
+                crate::clock::to_db_time(from),
+                crate::clock::to_db_time(from + chrono::Duration::hours(25)),
+                doctor_id
+            ],
+            |r| r.get(0),
+        )?
+        .collect::<Result<_, _>>()?;
+    let mut out: Vec<QueueEntry> = Vec::new();
+    for id in ids {
+        let appointment = load_appointment(c, &id)?;
+        let position = out
+            .iter()
+            .filter(|e| e.appointment.doctor_id == appointment.doctor_id)
+            .count() as u32
+            + 1;
+        out.push(QueueEntry {
+            position,
+            appointment,
+        });
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct CallNextInput {
+    pub doctor_id: String,
+}
+
+/// Calls the first waiting patient of the doctor in: their consultation starts.
+pub(crate) fn call_next_patient(ctx: &Ctx<'_>, input: CallNextInput) -> AppResult<Appointment> {
+    ctx.write(|w| {
+        let next = queue_in(w.conn(), w.now(), Some(&input.doctor_id))?
+            .into_iter()
+            .next()
+            .ok_or_else(|| {
+                AppError::not_found("nobody is waiting for this doctor").with_field("doctor_id")
+            })?;
+        begin(ctx, w, &next.appointment.id)
+    })
 }
 
 pub(crate) fn mark_no_show(ctx: &Ctx<'_>, input: AppointmentRef) -> AppResult<Appointment> {

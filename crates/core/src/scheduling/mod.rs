@@ -98,6 +98,18 @@ pub(crate) fn commands() -> Vec<CommandSpec> {
             lifecycle::complete,
         ),
         command(
+            "waiting_queue",
+            "Today's waiting patients, per doctor, in calling order",
+            Access::Permission(Permission::QueueManage),
+            lifecycle::waiting_queue,
+        ),
+        command(
+            "call_next_patient",
+            "Call the doctor's next waiting patient in",
+            Access::Permission(Permission::QueueManage),
+            lifecycle::call_next_patient,
+        ),
+        command(
             "mark_no_show",
             "Mark an appointment a no-show (after the grace time)",
             Access::Permission(Permission::QueueManage),
