@@ -604,3 +604,109 @@ fn the_queue_calls_patients_in_order_and_the_doctor_is_busy_meanwhile() {
         "{titles:?}"
     );
 }
+
+#[test]
+fn freed_time_is_offered_to_the_waitlist_in_order_and_booked_from_the_offer() {
+    let c = setup();
+    let admin = admin(&c.ws);
+    let anna = call(
+        &c.ws,
+        &c.desk,
+        "register_patient",
+        json!({"patient": {"given_name": "Anna", "family_name": "Neri", "sex": "female", "date_of_birth": "1990-05-05"}}),
+    )
+    .unwrap()["id"]
+        .clone();
+    // Maria holds Tuesday 10:00; Luca (first) and Anna wait for an earlier slot.
+    let held = c.book(&c.maria, &c.doctor, "2026-03-03T10:00").unwrap();
+    let e = call(
+        &c.ws,
+        &c.desk,
+        "add_to_waitlist",
+        json!({"patient_id": c.luca, "visit_type_id": c.visit}),
+    )
+    .unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("doctor_id"));
+    let luca = call(
+        &c.ws,
+        &c.desk,
+        "add_to_waitlist",
+        json!({"patient_id": c.luca, "visit_type_id": c.visit, "doctor_id": c.doctor}),
+    )
+    .unwrap();
+    let anna_entry = call(
+        &c.ws,
+        &c.desk,
+        "add_to_waitlist",
+        json!({"patient_id": anna, "visit_type_id": c.visit, "specialization": "General practice"}),
+    )
+    .unwrap();
+    assert_eq!(luca["status"], "waiting");
+    // Maria cancels: Luca, first in line, is offered her slot.
+    call(
+        &c.ws,
+        &c.desk,
+        "cancel_appointment",
+        json!({"appointment_id": held["id"], "reason": "travelling"}),
+    )
+    .unwrap();
+    let offers = call(
+        &c.ws,
+        &c.desk,
+        "list_waitlist",
+        json!({"offers_only": true}),
+    )
+    .unwrap();
+    assert_eq!(offers.as_array().unwrap().len(), 1);
+    assert_eq!(offers[0]["id"], luca["id"]);
+    assert_eq!(offers[0]["offered_label"], "Tue 03 Mar 10:00");
+    // Luca declines: the slot goes to Anna (same specialization); Luca keeps his place.
+    call(
+        &c.ws,
+        &c.desk,
+        "decline_waitlist_offer",
+        json!({"entry_id": luca["id"]}),
+    )
+    .unwrap();
+    let offers = call(
+        &c.ws,
+        &c.desk,
+        "list_waitlist",
+        json!({"offers_only": true}),
+    )
+    .unwrap();
+    assert_eq!(offers[0]["id"], anna_entry["id"]);
+    let booked = call(
+        &c.ws,
+        &c.desk,
+        "accept_waitlist_offer",
+        json!({"entry_id": anna_entry["id"]}),
+    )
+    .unwrap();
+    assert_eq!(booked["starts_at"], "2026-03-03T09:00:00.000Z");
+    assert_eq!(booked["patient_id"], anna);
+    let all = call(&c.ws, &c.desk, "list_waitlist", json!({})).unwrap();
+    assert_eq!(all.as_array().unwrap().len(), 1, "Anna's entry is closed");
+    assert_eq!(all[0]["status"], "waiting");
+    // Removing needs a reason; an entry is never deleted.
+    let e = call(
+        &c.ws,
+        &admin,
+        "remove_from_waitlist",
+        json!({"entry_id": luca["id"], "reason": ""}),
+    )
+    .unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("reason"));
+    call(
+        &c.ws,
+        &admin,
+        "remove_from_waitlist",
+        json!({"entry_id": luca["id"], "reason": "found another clinic"}),
+    )
+    .unwrap();
+    assert!(call(&c.ws, &c.desk, "list_waitlist", json!({}))
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .is_empty());
+}

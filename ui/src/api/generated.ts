@@ -11,6 +11,12 @@ kind: string,
  */
 starts_at: string, ends_at: string, reason?: string | null, };
 
+export type AddToWaitlistInput = { patient_id: string, visit_type_id: string, 
+/**
+ * A doctor; or a specialization (any of its doctors).
+ */
+doctor_id?: string | null, specialization?: string | null, note?: string | null, };
+
 export type Allergy = { id: string, substance: string, reaction: string, severity: AllergySeverity, status: AllergyStatus, recorded_at: string, updated_at: string, };
 
 export type AllergyInput = { substance: string, reaction?: string | null, severity: AllergySeverity, };
@@ -224,6 +230,12 @@ export type ListDepartmentsInput = { include_inactive?: boolean | null, };
 
 export type ListStaffInput = { role?: Role | null, specialization?: string | null, department?: string | null, availability?: Availability | null, include_inactive?: boolean | null, };
 
+export type ListWaitlistInput = { 
+/**
+ * Only entries with an offer waiting for reception.
+ */
+offers_only?: boolean | null, };
+
 export type LoginInput = { username: string, password: string, };
 
 export type LoginOutput = { 
@@ -329,6 +341,8 @@ allergies?: Array<AllergyInput> | null,
  * Set once the user has seen the possible duplicates and registers anyway.
  */
 acknowledge_duplicates?: boolean | null, };
+
+export type RemoveFromWaitlistInput = { entry_id: string, reason: string, };
 
 export type RescheduleAppointmentInput = { appointment_id: string, 
 /**
@@ -476,11 +490,29 @@ export type VisitType = { id: string, name: string, minutes: number, buffer_minu
  */
 colour: string, active: boolean, };
 
+export type WaitlistEntry = { id: string, patient_id: string, patient_name: string, doctor_id: string | null, specialization: string | null, visit_type_id: string, note: string, 
+/**
+ * `waiting`, `offered`, `booked` or `removed`.
+ */
+status: string, offered_doctor_id: string | null, 
+/**
+ * The offered slot, UTC.
+ */
+offered_starts_at: string | null, 
+/**
+ * The offered slot in clinic time, ready to show ("Tue 03 Mar 10:00").
+ */
+offered_label: string | null, appointment_id: string | null, created_at: string, };
+
+export type WaitlistOfferInput = { entry_id: string, };
+
 export type WhoAmI = { user: UserView, permissions: Array<Permission>, idle_lock_minutes: number, };
 
 /** Every registry command: its input and output types. */
 export interface Commands {
+  accept_waitlist_offer: { input: WaitlistOfferInput; output: Appointment };
   add_availability_exception: { input: AddAvailabilityExceptionInput; output: DoctorAvailability };
+  add_to_waitlist: { input: AddToWaitlistInput; output: WaitlistEntry };
   app_status: { input: NoInput; output: AppStatus };
   book_appointment: { input: BookAppointmentInput; output: Appointment };
   call_next_patient: { input: CallNextInput; output: Appointment };
@@ -492,6 +524,7 @@ export interface Commands {
   create_demo_clinic: { input: NoInput; output: DemoClinic };
   create_department: { input: DepartmentInput; output: Department };
   create_user: { input: CreateUserInput; output: UserView };
+  decline_waitlist_offer: { input: WaitlistOfferInput; output: WaitlistEntry };
   disable_user: { input: UsernameInput; output: UserView };
   enable_user: { input: UsernameInput; output: UserView };
   find_patient_duplicates: { input: DuplicateQuery; output: Array<DuplicateCandidate> };
@@ -504,6 +537,7 @@ export interface Commands {
   list_staff: { input: ListStaffInput; output: StaffList };
   list_users: { input: NoInput; output: Array<UserView> };
   list_visit_types: { input: NoInput; output: Array<VisitType> };
+  list_waitlist: { input: ListWaitlistInput; output: Array<WaitlistEntry> };
   lock_session: { input: NoInput; output: Done };
   login: { input: LoginInput; output: LoginOutput };
   logout: { input: NoInput; output: Done };
@@ -512,6 +546,7 @@ export interface Commands {
   open_patient_chart: { input: OpenPatientChartInput; output: PatientChart };
   record_allergy: { input: RecordAllergyInput; output: Allergy };
   register_patient: { input: RegisterPatientInput; output: Patient };
+  remove_from_waitlist: { input: RemoveFromWaitlistInput; output: WaitlistEntry };
   reschedule_appointment: { input: RescheduleAppointmentInput; output: Appointment };
   reset_password: { input: ResetPasswordInput; output: UserView };
   save_visit_type: { input: SaveVisitTypeInput; output: VisitType };
@@ -535,7 +570,9 @@ export interface Commands {
 export type CommandName = keyof Commands;
 
 export const COMMAND_NAMES: readonly CommandName[] = [
+  "accept_waitlist_offer",
   "add_availability_exception",
+  "add_to_waitlist",
   "app_status",
   "book_appointment",
   "call_next_patient",
@@ -547,6 +584,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "create_demo_clinic",
   "create_department",
   "create_user",
+  "decline_waitlist_offer",
   "disable_user",
   "enable_user",
   "find_patient_duplicates",
@@ -559,6 +597,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "list_staff",
   "list_users",
   "list_visit_types",
+  "list_waitlist",
   "lock_session",
   "login",
   "logout",
@@ -567,6 +606,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "open_patient_chart",
   "record_allergy",
   "register_patient",
+  "remove_from_waitlist",
   "reschedule_appointment",
   "reset_password",
   "save_visit_type",
@@ -589,7 +629,9 @@ export const COMMAND_NAMES: readonly CommandName[] = [
 
 /** Who may run each command: "public", "signed-in" or a permission. */
 export const COMMAND_ACCESS: Readonly<Record<CommandName, "public" | "signed-in" | Permission>> = {
+  accept_waitlist_offer: "schedule.write",
   add_availability_exception: "schedule.write",
+  add_to_waitlist: "schedule.write",
   app_status: "public",
   book_appointment: "schedule.write",
   call_next_patient: "queue.manage",
@@ -601,6 +643,7 @@ export const COMMAND_ACCESS: Readonly<Record<CommandName, "public" | "signed-in"
   create_demo_clinic: "public",
   create_department: "users.manage",
   create_user: "users.manage",
+  decline_waitlist_offer: "schedule.write",
   disable_user: "users.manage",
   enable_user: "users.manage",
   find_patient_duplicates: "patients.read",
@@ -613,6 +656,7 @@ export const COMMAND_ACCESS: Readonly<Record<CommandName, "public" | "signed-in"
   list_staff: "signed-in",
   list_users: "users.manage",
   list_visit_types: "signed-in",
+  list_waitlist: "schedule.read",
   lock_session: "signed-in",
   login: "public",
   logout: "public",
@@ -621,6 +665,7 @@ export const COMMAND_ACCESS: Readonly<Record<CommandName, "public" | "signed-in"
   open_patient_chart: "patients.read",
   record_allergy: "patients.write",
   register_patient: "patients.write",
+  remove_from_waitlist: "schedule.write",
   reschedule_appointment: "schedule.write",
   reset_password: "users.manage",
   save_visit_type: "settings.manage",

@@ -111,6 +111,11 @@ const SCHEDULING_COMMANDS = [
   "mark_no_show",
   "waiting_queue",
   "call_next_patient",
+  "add_to_waitlist",
+  "list_waitlist",
+  "accept_waitlist_offer",
+  "decline_waitlist_offer",
+  "remove_from_waitlist",
 ] as const satisfies readonly CommandName[];
 type SchedulingCommand = (typeof SCHEDULING_COMMANDS)[number];
 

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 pub(crate) const PATIENT_LINKED: &[(&str, &str, bool)] = &[
     ("patient_allergies", "patient_id", true),
     ("appointments", "patient_id", true),
+    ("waitlist_entries", "patient_id", true),
     ("recent_patients", "patient_id", false),
 ];
 

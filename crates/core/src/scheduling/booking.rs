@@ -308,6 +308,47 @@ fn insert_appointment(
     Ok(id)
 }
 
+/// Books a waitlist offer inside the caller's transaction: every check of a booking, on a
+/// slot that was bookable before it was freed.
+pub(crate) fn book_in(
+    ctx: &Ctx<'_>,
+    w: &mut WriteTx<'_>,
+    patient_id: &str,
+    doctor_id: &str,
+    visit_type_id: &str,
+    local_start: &str,
+    reason: &str,
+) -> AppResult<Appointment> {
+    active_patient(w.conn(), patient_id)?;
+    let zone = clinic_zone(w.conn())?;
+    let start = local_to_utc(zone, local_start, "starts_at")?;
+    if start < w.now() {
+        return Err(AppError::field("starts_at", "this offered time has passed"));
+    }
+    let checked = check_slot(
+        w.conn(),
+        patient_id,
+        doctor_id,
+        visit_type_id,
+        start,
+        None,
+        true,
+        false,
+    )?;
+    let id = insert_appointment(
+        ctx,
+        w,
+        patient_id,
+        doctor_id,
+        visit_type_id,
+        &checked,
+        reason,
+        false,
+        None,
+    )?;
+    load_appointment(w.conn(), &id)
+}
+
 pub(crate) fn book_appointment(
     ctx: &Ctx<'_>,
     input: BookAppointmentInput,
@@ -408,6 +449,8 @@ pub(crate) fn reschedule_appointment(
             )
             .map_err(|e| map_overlap(w.conn(), e, &doctor_id, &start_s, &end_s, Some(&before.id)))?;
         w.record_change("appointments", &before.id, ChangeOp::Update)?;
+        // The time it left may suit someone on the waitlist.
+        super::waitlist::offer_freed_time(w, &before.doctor_id, &before.starts_at, &before.ends_at)?;
         let entry = ctx.audit_entry(
             crate::audit::AuditOutcome::Ok,
             Some(("appointments", &before.id)),

@@ -113,6 +113,15 @@ pub(crate) fn transition(
     )?;
     record_transition(ctx, w, appointment_id, Some(before.status), to, note)?;
     w.record_change("appointments", appointment_id, ChangeOp::Update)?;
+    if !to.holds_time() {
+        // Freed time goes to the first matching patient on the waitlist (future time only).
+        super::waitlist::offer_freed_time(
+            w,
+            &before.doctor_id,
+            &before.starts_at,
+            &before.ends_at,
+        )?;
+    }
     load_appointment(w.conn(), appointment_id)
 }
 

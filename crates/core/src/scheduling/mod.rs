@@ -5,6 +5,7 @@
 mod availability;
 mod booking;
 pub mod lifecycle;
+mod waitlist;
 
 pub use availability::{AvailabilityBlock, BlockInput, DoctorAvailability, Slot};
 pub use booking::{Appointment, DayList};
@@ -108,6 +109,36 @@ pub(crate) fn commands() -> Vec<CommandSpec> {
             "Call the doctor's next waiting patient in",
             Access::Permission(Permission::QueueManage),
             lifecycle::call_next_patient,
+        ),
+        command(
+            "add_to_waitlist",
+            "Put a patient on the waitlist for an earlier slot",
+            Access::Permission(Permission::ScheduleWrite),
+            waitlist::add_to_waitlist,
+        ),
+        command(
+            "list_waitlist",
+            "The waitlist, offers first",
+            Access::Permission(Permission::ScheduleRead),
+            waitlist::list_waitlist,
+        ),
+        command(
+            "accept_waitlist_offer",
+            "Book the slot offered to a waitlist entry",
+            Access::Permission(Permission::ScheduleWrite),
+            waitlist::accept_waitlist_offer,
+        ),
+        command(
+            "decline_waitlist_offer",
+            "Decline an offered slot (it goes to the next in line)",
+            Access::Permission(Permission::ScheduleWrite),
+            waitlist::decline_waitlist_offer,
+        ),
+        command(
+            "remove_from_waitlist",
+            "Take a patient off the waitlist, with a reason",
+            Access::Permission(Permission::ScheduleWrite),
+            waitlist::remove_from_waitlist,
         ),
         command(
             "mark_no_show",

@@ -21,6 +21,7 @@ pub const SYNCED_TABLES: &[&str] = &[
     "availability_exceptions",
     "appointments",
     "appointment_transitions",
+    "waitlist_entries",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
