@@ -84,18 +84,10 @@ fn doctor_conflict(
     end: &str,
     except: Option<&str>,
 ) -> AppResult<Option<Appointment>> {
-    Ok(c.prepare_cached(&format!(
-        "{APPOINTMENT_SELECT}
-             WHERE a.doctor_id = ?1 AND a.id IS NOT ?4
-               AND a.status IN ('scheduled', 'checked_in', 'in_consultation', 'completed')
-               AND a.starts_at < ?3 AND a.ends_at > ?2
-               AND a.starts_at > strftime('%Y-%m-%dT%H:%M:%fZ', ?2, '-10 hours')
-             ORDER BY a.starts_at LIMIT 1"
-    ))?
-    .query_row(params![doctor_id, start, end, except], appointment_from_row)
-    .optional()?)
+    first_overlap(c, Party::Doctor, doctor_id, start, end, except)
 }
 
+/// The patient's own overlapping appointment (a completed one no longer matters to them).
 fn patient_conflict(
     c: &Connection,
     patient_id: &str,
@@ -103,18 +95,39 @@ fn patient_conflict(
     end: &str,
     except: Option<&str>,
 ) -> AppResult<Option<Appointment>> {
+    first_overlap(c, Party::Patient, patient_id, start, end, except)
+}
+
+#[derive(Clone, Copy)]
+enum Party {
+    Doctor,
+    Patient,
+}
+
+fn first_overlap(
+    c: &Connection,
+    party: Party,
+    id: &str,
+    start: &str,
+    end: &str,
+    except: Option<&str>,
+) -> AppResult<Option<Appointment>> {
+    let (column, statuses) = match party {
+        Party::Doctor => (
+            "doctor_id",
+            "'scheduled', 'checked_in', 'in_consultation', 'completed'",
+        ),
+        Party::Patient => ("patient_id", "'scheduled', 'checked_in', 'in_consultation'"),
+    };
     Ok(c.prepare_cached(&format!(
         "{APPOINTMENT_SELECT}
-             WHERE a.patient_id = ?1 AND a.id IS NOT ?4
-               AND a.status IN ('scheduled', 'checked_in', 'in_consultation')
+             WHERE a.{column} = ?1 AND a.id IS NOT ?4
+               AND a.status IN ({statuses})
                AND a.starts_at < ?3 AND a.ends_at > ?2
                AND a.starts_at > strftime('%Y-%m-%dT%H:%M:%fZ', ?2, '-10 hours')
              ORDER BY a.starts_at LIMIT 1"
     ))?
-    .query_row(
-        params![patient_id, start, end, except],
-        appointment_from_row,
-    )
+    .query_row(params![id, start, end, except], appointment_from_row)
     .optional()?)
 }
 
