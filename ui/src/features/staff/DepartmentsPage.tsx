@@ -20,7 +20,8 @@ import { Dialog, DialogActions } from "../../components/Dialog";
 import { TextAreaField, TextField } from "../../components/Field";
 import { Form } from "../../components/Form";
 import { PageHeader } from "../../components/PageHeader";
-import { EmptyState, LoadingState } from "../../components/States";
+import { EmptyState } from "../../components/States";
+import { QueryList } from "../../components/QueryList";
 import { optionalText, requiredText } from "../../lib/validation";
 
 type Editing = { kind: "create" } | { kind: "edit"; department: Department } | null;
@@ -72,17 +73,13 @@ export function DepartmentsPage() {
         </Banner>
       ) : null}
       <Card className="overflow-hidden">
-        {departments.isPending ? (
-          <LoadingState label={t("departments.loading")} />
-        ) : departments.isError ? (
-          <div className="p-4">
-            <Banner tone="error" testId="form-error">
-              {errorMessage(departments.error)}
-            </Banner>
-          </div>
-        ) : departments.data.length === 0 ? (
-          <EmptyState title={t("departments.empty")}>{t("departments.emptyHint")}</EmptyState>
-        ) : (
+        <QueryList
+          query={departments}
+          loadingLabel={t("departments.loading")}
+          isEmpty={(data) => data.length === 0}
+          empty={<EmptyState title={t("departments.empty")}>{t("departments.emptyHint")}</EmptyState>}
+        >
+          {(data) => (
           <div className="overflow-x-auto">
             <table className="data-table" data-testid="departments-table">
               <caption className="sr-only">{t("nav.departments")}</caption>
@@ -98,7 +95,7 @@ export function DepartmentsPage() {
                 </tr>
               </thead>
               <tbody>
-                {departments.data.map((d) => (
+                {data.map((d) => (
                   <tr key={d.id} data-testid={`department-row-${d.name}`} className={d.active ? undefined : "text-ink-500"}>
                     <td className="font-medium text-ink-900">{d.name}</td>
                     <td className="max-w-md truncate" title={d.description}>{d.description || <span className="text-ink-500">{t("common.none")}</span>}</td>
@@ -125,7 +122,8 @@ export function DepartmentsPage() {
               </tbody>
             </table>
           </div>
-        )}
+          )}
+        </QueryList>
       </Card>
       <DepartmentDialog
         editing={editing}

@@ -21,7 +21,8 @@ import { CheckboxField, SelectField, TextField } from "../../components/Field";
 import { Form } from "../../components/Form";
 import { ImageField } from "../../components/ImageField";
 import { PageHeader } from "../../components/PageHeader";
-import { EmptyState, LoadingState } from "../../components/States";
+import { EmptyState } from "../../components/States";
+import { QueryList } from "../../components/QueryList";
 import { useFormat } from "../../lib/format";
 import { feeSchema } from "../../lib/validation";
 import { useCan, useSession } from "../auth/session";
@@ -131,17 +132,13 @@ export function StaffPage() {
         </div>
       </Card>
       <Card className="overflow-hidden">
-        {staff.isPending ? (
-          <LoadingState label={t("staff.loading")} />
-        ) : staff.isError ? (
-          <div className="p-4">
-            <Banner tone="error" testId="form-error">
-              {errorMessage(staff.error)}
-            </Banner>
-          </div>
-        ) : staff.data.members.length === 0 ? (
-          <EmptyState title={filtered ? t("staff.emptyFiltered") : t("staff.empty")} />
-        ) : (
+        <QueryList
+          query={staff}
+          loadingLabel={t("staff.loading")}
+          isEmpty={(data) => data.members.length === 0}
+          empty={<EmptyState title={filtered ? t("staff.emptyFiltered") : t("staff.empty")} />}
+        >
+          {(data) => (
           <div className="overflow-x-auto">
             <table className="data-table" data-testid="staff-table" aria-busy={staff.isFetching || undefined}>
               <caption className="sr-only">{t("staff.tableCaption")}</caption>
@@ -162,7 +159,7 @@ export function StaffPage() {
                 </tr>
               </thead>
               <tbody>
-                {staff.data.members.map((m) => {
+                {data.members.map((m) => {
                   const none = <span className="text-ink-500">{t("common.none")}</span>;
                   const doctor = m.role === "doctor";
                   return (
@@ -197,7 +194,8 @@ export function StaffPage() {
               </tbody>
             </table>
           </div>
-        )}
+          )}
+        </QueryList>
       </Card>
       {staff.data && staff.data.members.length > 0 ? <p className="mt-2 text-sm text-ink-600">{t("staff.count", { count: staff.data.members.length })}</p> : null}
       <ProfileDialog

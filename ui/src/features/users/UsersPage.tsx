@@ -12,7 +12,8 @@ import { Button } from "../../components/Button";
 import { Card } from "../../components/Card";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { PageHeader } from "../../components/PageHeader";
-import { EmptyState, LoadingState } from "../../components/States";
+import { EmptyState } from "../../components/States";
+import { QueryList } from "../../components/QueryList";
 import { useFormat } from "../../lib/format";
 import { useSession } from "../auth/session";
 import { ResetPasswordDialog } from "./ResetPasswordDialog";
@@ -62,19 +63,15 @@ export function UsersPage() {
         </Banner>
       ) : null}
       <Card className="overflow-hidden">
-        {users.isPending ? (
-          <LoadingState label={t("users.loading")} />
-        ) : users.isError ? (
-          <div className="p-4">
-            <Banner tone="error" testId="form-error">
-              {errorMessage(users.error)}
-            </Banner>
-          </div>
-        ) : users.data.length === 0 ? (
-          <EmptyState title={t("users.empty")} />
-        ) : (
+        <QueryList
+          query={users}
+          loadingLabel={t("users.loading")}
+          isEmpty={(data) => data.length === 0}
+          empty={<EmptyState title={t("users.empty")} />}
+        >
+          {(data) => (
           <UsersTable
-            users={users.data}
+            users={data}
             onEdit={(user) => {
               setNotice(null);
               setEditing({ kind: "edit", user });
@@ -88,7 +85,8 @@ export function UsersPage() {
               setToggling({ user, enable: !user.active });
             }}
           />
-        )}
+          )}
+        </QueryList>
       </Card>
       {users.data && users.data.length > 0 ? <p className="mt-2 text-sm text-ink-600">{t("users.count", { count: users.data.length })}</p> : null}
       <UserFormDialog
