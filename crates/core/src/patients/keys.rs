@@ -14,6 +14,16 @@ pub fn name_words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// A name as one normalized string with a space on either side: `" maria garcia lopez "`,
+/// so that `" gar"` tests for a word starting with `gar`.
+pub fn normalized_name(given: &str, family: &str, other: &str) -> String {
+    let words: Vec<String> = [given, family, other]
+        .into_iter()
+        .flat_map(name_words)
+        .collect();
+    format!(" {} ", words.join(" "))
+}
+
 /// The digits of a phone number, whatever its formatting.
 pub fn phone_digits(text: &str) -> String {
     text.chars().filter(char::is_ascii_digit).collect()
@@ -46,8 +56,7 @@ impl Indexed<'_> {
     /// The patient's name, normalized, with a space on either side: `" maria garcia lopez "`,
     /// so that `" gar"` tests for a word starting with `gar`.
     pub fn name_norm(&self) -> String {
-        let words = self.all_words();
-        format!(" {} ", words.join(" "))
+        normalized_name(self.given_name, self.family_name, self.other_names)
     }
 
     pub fn all_words(&self) -> Vec<String> {

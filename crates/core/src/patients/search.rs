@@ -210,11 +210,7 @@ fn count_prefix(c: &Connection, prefix: &str, cap: usize) -> AppResult<usize> {
 }
 
 fn name_norm(hit: &PatientHit) -> String {
-    let words: Vec<String> = [&hit.given_name, &hit.family_name, &hit.other_names]
-        .iter()
-        .flat_map(|s| name_words(s))
-        .collect();
-    format!(" {} ", words.join(" "))
+    keys::normalized_name(&hit.given_name, &hit.family_name, &hit.other_names)
 }
 
 /// Most candidates checked when words must be intersected.
