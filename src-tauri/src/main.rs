@@ -6,7 +6,7 @@ use clinicdesk_core::keys::{KeyFile, KeySource, Keychain};
 use clinicdesk_core::{AppError, Caller, Workstation};
 use std::path::PathBuf;
 use std::sync::Arc;
-use tauri::Manager;
+use tauri::{Emitter, Manager};
 
 /// The opened workstation, or why it could not be opened (shown by the UI).
 struct Desk(Result<Arc<Workstation>, AppError>);
@@ -58,8 +58,20 @@ fn main() {
     let result = tauri::Builder::default()
         .setup(|app| {
             let desk = open_workstation(app).map(Arc::new);
-            if let Err(e) = &desk {
-                tracing::error!("cannot open the clinic database: {e}");
+            match &desk {
+                Ok(ws) => {
+                    // Every committed change (and, with sync, every change that arrives)
+                    // reaches every open window at once: the calendar, the queue, the
+                    // waiting-room display and the doctors' status follow it.
+                    let handle = app.handle().clone();
+                    ws.store().on_change(Arc::new(move |tables: &[String]| {
+                        let payload = serde_json::json!({ "tables": tables });
+                        if let Err(e) = handle.emit("clinic-changed", payload) {
+                            tracing::warn!("could not tell the windows about a change: {e}");
+                        }
+                    }));
+                }
+                Err(e) => tracing::error!("cannot open the clinic database: {e}"),
             }
             app.manage(Desk(desk));
             Ok(())

@@ -6,7 +6,7 @@ use crate::audit::AuditOutcome;
 use crate::error::{AppError, AppResult};
 use crate::registry::{command, Access, CommandSpec, Ctx, NoInput};
 use crate::store::ChangeOp;
-use crate::{accounts, clinic};
+use crate::{accounts, clinic, Caller};
 use serde::Serialize;
 
 pub(crate) fn commands() -> Vec<CommandSpec> {
@@ -199,6 +199,26 @@ fn create_demo_clinic(ctx: &Ctx<'_>, _: NoInput) -> AppResult<DemoClinic> {
         ctx.actor.audit_actor(),
         |_| {},
     )?;
+    // The schedule is made as the demo's admin and receptionist would make it.
+    let sign_in = |seed: &Seed| -> AppResult<Caller> {
+        let out = ctx.ws.dispatch(
+            &Caller::Anonymous,
+            "login",
+            serde_json::json!({"username": seed.username, "password": seed.password}),
+        )?;
+        Ok(Caller::Session(
+            out["token"].as_str().unwrap_or_default().to_string(),
+        ))
+    };
+    let desk = SEEDS
+        .iter()
+        .find(|s| s.role == Role::Receptionist)
+        .ok_or_else(|| AppError::internal("the demo has no receptionist"))?;
+    let (admin_session, desk_session) = (sign_in(admin)?, sign_in(desk)?);
+    crate::scheduling::demo::seed(ctx.ws, ctx.now, &admin_session, &desk_session)?;
+    for session in [admin_session, desk_session] {
+        ctx.ws.dispatch(&session, "logout", serde_json::json!({}))?;
+    }
     Ok(DemoClinic {
         clinic_name: DEMO_CLINIC_NAME.into(),
         users: SEEDS

@@ -259,6 +259,20 @@ fn availability_patient_overlap_and_past_times_are_checked() {
     .unwrap();
     assert_eq!(walk_in["status"], "checked_in");
     assert_eq!(walk_in["walk_in"], true);
+    assert_eq!(walk_in["starts_at"], "2026-03-02T08:00:00.000Z"); // now: 09:00 in Rome
+                                                                  // A second walk-in while the doctor is taken is squeezed in at the first free gap
+                                                                  // (after the first walk-in and Maria's 09:30 booking), never over them.
+    c.book(&c.maria, &c.doctor, "2026-03-02T09:30").unwrap();
+    let squeezed = call(
+        &c.ws,
+        &c.desk,
+        "book_appointment",
+        json!({"patient_id": c.maria, "doctor_id": c.doctor, "visit_type_id": c.visit,
+               "starts_at": "2026-03-02T09:00", "walk_in": true, "acknowledge_patient_overlap": true}),
+    )
+    .unwrap();
+    assert_eq!(squeezed["starts_at"], "2026-03-02T09:00:00.000Z"); // 10:00 in Rome
+    assert_eq!(squeezed["status"], "checked_in");
     // Bad input names its field.
     let e = c.book(&c.maria, &c.doctor, "03/03/2026 10:00").unwrap_err();
     assert_eq!(e.field.as_deref(), Some("starts_at"));
@@ -429,7 +443,7 @@ fn the_slot_finder_skips_booked_time_and_leave() {
     let c = setup();
     c.book(&c.maria, &c.doctor, "2026-03-03T09:00").unwrap();
     let admin = admin(&c.ws);
-    call(
+    let leave = call(
         &c.ws,
         &admin,
         "add_availability_exception",
@@ -467,6 +481,25 @@ fn the_slot_finder_skips_booked_time_and_leave() {
     .unwrap();
     assert_eq!(slots[0]["doctor_id"], c.doctor2);
     assert_eq!(slots[0]["local_start"], "2026-03-03T09:00");
+    // A leave entered by mistake is taken back: the time is bookable again.
+    let removed = call(
+        &c.ws,
+        &admin,
+        "remove_availability_exception",
+        json!({"exception_id": leave["exceptions"][0]["id"]}),
+    )
+    .unwrap();
+    assert_eq!(removed["exceptions"], json!([]));
+    c.book(&c.luca, &c.doctor, "2026-03-03T10:00").unwrap();
+    let e = call(
+        &c.ws,
+        &admin,
+        "remove_availability_exception",
+        json!({"exception_id": leave["exceptions"][0]["id"]}),
+    )
+    .unwrap_err();
+    assert_eq!(e.code, ErrorCode::NotFound);
+    assert_eq!(e.field.as_deref(), Some("exception_id"));
 }
 
 #[test]
@@ -709,4 +742,275 @@ fn freed_time_is_offered_to_the_waitlist_in_order_and_booked_from_the_offer() {
         .as_array()
         .unwrap()
         .is_empty());
+}
+
+fn starts(ws: &Workstation, who: &Caller, date: &str, days: u32) -> Vec<(String, String)> {
+    let list = call(
+        ws,
+        who,
+        "list_day",
+        json!({"date": date, "days": days, "include_inactive": true}),
+    )
+    .unwrap();
+    list["appointments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["starts_at"].as_str().unwrap().to_string(),
+                a["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_weekly_series_is_booked_whole_or_not_at_all_across_daylight_saving() {
+    let c = setup();
+    let luca = c.book(&c.luca, &c.doctor, "2026-03-31T10:00").unwrap();
+    let weekly = |count: u32| {
+        call(
+            &c.ws,
+            &c.desk,
+            "book_appointment",
+            json!({"patient_id": c.maria, "doctor_id": c.doctor, "visit_type_id": c.visit,
+                   "starts_at": "2026-03-17T10:00", "repeat": {"every_weeks": 1, "count": count}}),
+        )
+    };
+    let e = weekly(1).unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("repeat"));
+    // The third week is taken: nothing of the series is booked, and the refusal says when.
+    let e = weekly(3).unwrap_err();
+    assert_eq!(e.code, ErrorCode::Conflict);
+    assert_eq!(
+        e.message,
+        "on Tue 31 Mar 2026: Dr. Giulia Rossi already has Luca Bianchi 10:00–10:30"
+    );
+    assert_eq!(starts(&c.ws, &c.desk, "2026-03-16", 7), []);
+    call(
+        &c.ws,
+        &c.desk,
+        "cancel_appointment",
+        json!({"appointment_id": luca["id"], "reason": "patient called"}),
+    )
+    .unwrap();
+    let first = weekly(3).unwrap();
+    assert!(first["series_id"].is_string());
+    // 10:00 in Rome every week: 09:00 UTC before the clocks change on 29 March, 08:00 after.
+    let booked: Vec<String> = ["2026-03-16", "2026-03-23", "2026-03-30"]
+        .iter()
+        .flat_map(|d| starts(&c.ws, &c.desk, d, 7))
+        .filter(|(_, status)| status == "scheduled")
+        .map(|(at, _)| at)
+        .collect();
+    assert_eq!(
+        booked,
+        [
+            "2026-03-17T09:00:00.000Z",
+            "2026-03-24T09:00:00.000Z",
+            "2026-03-31T08:00:00.000Z"
+        ]
+    );
+    let e = call(
+        &c.ws,
+        &c.desk,
+        "list_day",
+        json!({"date": "2026-03-16", "days": 8}),
+    )
+    .unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("days"));
+}
+
+#[test]
+fn a_series_is_changed_one_appointment_or_from_one_on() {
+    let c = setup();
+    let first = call(
+        &c.ws,
+        &c.desk,
+        "book_appointment",
+        json!({"patient_id": c.maria, "doctor_id": c.doctor, "visit_type_id": c.visit,
+               "starts_at": "2026-03-03T09:00", "repeat": {"every_weeks": 1, "count": 4}}),
+    )
+    .unwrap();
+    let series = first["series_id"].clone();
+    let occurrence = |date: &str| {
+        let day = call(&c.ws, &c.desk, "list_day", json!({"date": date})).unwrap();
+        day["appointments"][0].clone()
+    };
+    let moved = |appointment: &Value, at: &str, scope: &str| {
+        call(
+            &c.ws,
+            &c.desk,
+            "reschedule_appointment",
+            json!({"appointment_id": appointment["id"], "starts_at": at, "scope": scope}),
+        )
+    };
+    let local = |utc: &str| utc[11..16].to_string();
+    // This one only: 10 March moves to 11:00 (Rome), the others stay, it stays in the series.
+    let second = moved(&occurrence("2026-03-10"), "2026-03-10T11:00", "this").unwrap();
+    assert_eq!(local(second["starts_at"].as_str().unwrap()), "10:00"); // 11:00 Rome = 10:00 UTC
+    assert_eq!(second["series_id"], series);
+    // From 17 March on: both later ones move three hours later, the earlier ones do not.
+    moved(&occurrence("2026-03-17"), "2026-03-17T12:00", "following").unwrap();
+    let at = |date: &str| local(occurrence(date)["starts_at"].as_str().unwrap());
+    assert_eq!(
+        [
+            at("2026-03-03"),
+            at("2026-03-10"),
+            at("2026-03-17"),
+            at("2026-03-24")
+        ],
+        ["08:00", "10:00", "11:00", "11:00"]
+    );
+    // A move that does not fit every occurrence moves none of them.
+    c.book(&c.luca, &c.doctor, "2026-03-24T10:00").unwrap();
+    let e = moved(&occurrence("2026-03-17"), "2026-03-17T10:00", "following").unwrap_err();
+    assert_eq!(
+        e.message,
+        "on Tue 24 Mar 2026: Dr. Giulia Rossi already has Luca Bianchi 10:00–10:30"
+    );
+    assert_eq!(at("2026-03-17"), "11:00");
+    // Cancelling from 17 March on cancels the last two only.
+    call(
+        &c.ws,
+        &c.desk,
+        "cancel_appointment",
+        json!({"appointment_id": occurrence("2026-03-17")["id"], "reason": "moving away", "scope": "following"}),
+    )
+    .unwrap();
+    let statuses: Vec<String> = starts(&c.ws, &c.desk, "2026-03-02", 7)
+        .into_iter()
+        .chain(starts(&c.ws, &c.desk, "2026-03-09", 7))
+        .chain(starts(&c.ws, &c.desk, "2026-03-16", 7))
+        .chain(starts(&c.ws, &c.desk, "2026-03-23", 7))
+        .filter(|(at, _)| at.starts_with("2026-03-"))
+        .map(|(_, status)| status)
+        .collect();
+    // Luca's 24 March appointment is scheduled too (it is not in the series).
+    assert_eq!(
+        statuses,
+        [
+            "scheduled",
+            "scheduled",
+            "cancelled",
+            "scheduled",
+            "cancelled"
+        ]
+    );
+}
+
+#[test]
+fn a_series_moves_a_week_later_onto_its_own_time() {
+    let c = setup();
+    let first = call(
+        &c.ws,
+        &c.desk,
+        "book_appointment",
+        json!({"patient_id": c.maria, "doctor_id": c.doctor, "visit_type_id": c.visit,
+               "starts_at": "2026-03-03T09:00", "repeat": {"every_weeks": 1, "count": 3}}),
+    )
+    .unwrap();
+    // Each occurrence lands where the next one was: it works because the last moves first.
+    call(
+        &c.ws,
+        &c.desk,
+        "reschedule_appointment",
+        json!({"appointment_id": first["id"], "starts_at": "2026-03-10T09:00", "scope": "following"}),
+    )
+    .unwrap();
+    let weeks: Vec<String> = ["2026-03-02", "2026-03-09", "2026-03-16", "2026-03-23"]
+        .iter()
+        .flat_map(|d| starts(&c.ws, &c.desk, d, 7))
+        .map(|(at, _)| at[..10].to_string())
+        .collect();
+    assert_eq!(weeks, ["2026-03-10", "2026-03-17", "2026-03-24"]);
+}
+
+#[test]
+fn the_waiting_room_display_shows_tickets_and_initials_only() {
+    let c = setup();
+    let kiosk = staff(&c.ws, "kiosk.hall", "kiosk");
+    let luca = c.book(&c.luca, &c.doctor, "2026-03-02T10:00").unwrap();
+    let maria = c.book(&c.maria, &c.doctor, "2026-03-02T09:30").unwrap();
+    // Luca arrives first: ticket 1; Maria second: ticket 2, but she is called first.
+    for a in [&luca, &maria] {
+        call(
+            &c.ws,
+            &c.desk,
+            "check_in_appointment",
+            json!({"appointment_id": a["id"]}),
+        )
+        .unwrap();
+    }
+    let queue = call(&c.ws, &c.desk, "waiting_queue", json!({})).unwrap();
+    assert_eq!(queue[0]["ticket"], 2);
+    assert_eq!(queue[1]["ticket"], 1);
+    let display = call(&c.ws, &kiosk, "waiting_room_display", json!({})).unwrap();
+    assert_eq!(
+        display["queue"],
+        json!([
+            {"ticket": 2, "initials": "M. L.", "doctor_name": "Dr. Giulia Rossi", "doctor_index": 0, "position": 1},
+            {"ticket": 1, "initials": "L. B.", "doctor_name": "Dr. Giulia Rossi", "doctor_index": 0, "position": 2}
+        ])
+    );
+    let text = display.to_string();
+    for secret in ["Maria", "Lopez", "Bianchi", "Follow-up", "MRN", "mrn"] {
+        assert!(!text.contains(secret), "the display shows {secret}: {text}");
+    }
+    // 09:00 in Rome: Dr. Rossi is in her morning block, room A1.
+    let rossi = &display["doctors"][0];
+    assert_eq!(rossi["name"], "Dr. Giulia Rossi");
+    assert_eq!(rossi["room"], "A1");
+    assert_eq!(rossi["now_serving"], Value::Null);
+    // Reception checks in; calling patients in is for nurses and doctors.
+    let e = call(
+        &c.ws,
+        &c.desk,
+        "call_next_patient",
+        json!({"doctor_id": c.doctor}),
+    )
+    .unwrap_err();
+    assert_eq!(e.code, ErrorCode::PermissionDenied);
+    let nurse = staff(&c.ws, "nurse.d", "nurse");
+    call(
+        &c.ws,
+        &nurse,
+        "call_next_patient",
+        json!({"doctor_id": c.doctor}),
+    )
+    .unwrap();
+    let display = call(&c.ws, &kiosk, "waiting_room_display", json!({})).unwrap();
+    assert_eq!(display["doctors"][0]["now_serving"], 2);
+    assert_eq!(display["doctors"][0]["availability"], "busy");
+    assert_eq!(display["queue"].as_array().unwrap().len(), 1);
+    // The kiosk account cannot read the real queue or the day list.
+    for name in ["waiting_queue", "list_day"] {
+        let e = call(&c.ws, &kiosk, name, json!({"date": "2026-03-02"})).unwrap_err();
+        assert_eq!(e.code, ErrorCode::PermissionDenied, "{name}");
+    }
+}
+
+#[test]
+fn every_committed_write_tells_the_listeners_which_tables_changed() {
+    let c = setup();
+    let heard = std::sync::Arc::new(std::sync::Mutex::new(Vec::<Vec<String>>::new()));
+    let sink = heard.clone();
+    c.ws.store()
+        .on_change(std::sync::Arc::new(move |tables: &[String]| {
+            sink.lock().unwrap().push(tables.to_vec());
+        }));
+    c.book(&c.maria, &c.doctor, "2026-03-03T10:00").unwrap();
+    assert_eq!(
+        *heard.lock().unwrap(),
+        [vec![
+            "appointment_transitions".to_string(),
+            "appointments".to_string()
+        ]]
+    );
+    // A refused booking committed nothing: nobody is told anything.
+    c.book(&c.luca, &c.doctor, "2026-03-03T10:00").unwrap_err();
+    // Reads tell nobody either.
+    call(&c.ws, &c.desk, "list_day", json!({"date": "2026-03-03"})).unwrap();
+    assert_eq!(heard.lock().unwrap().len(), 1);
 }

@@ -258,4 +258,34 @@ fn the_demo_clinic_has_departments_doctors_with_fees_and_patients() {
     )
     .unwrap();
     assert_eq!(recent["hits"].as_array().unwrap().len(), 100);
+    // A schedule to try: visit types, today's bookings from 09:00 (the clock's Monday, Rome),
+    // two patients already waiting, a weekly series next week and a waitlist entry.
+    let visits = call(&ws, &admin, "list_visit_types", json!({})).unwrap();
+    assert_eq!(visits.as_array().unwrap().len(), 4);
+    let desk = login(&ws, "reception", "warm garden ribbon 47").unwrap();
+    let today = call(&ws, &desk, "list_day", json!({"date": "2026-03-02"})).unwrap();
+    let booked = today["appointments"].as_array().unwrap();
+    assert!(booked.len() >= 8, "{today}");
+    let queue = call(&ws, &desk, "waiting_queue", json!({})).unwrap();
+    assert_eq!(queue.as_array().unwrap().len(), 2);
+    let next_week = call(
+        &ws,
+        &desk,
+        "list_day",
+        json!({"date": "2026-03-09", "days": 7}),
+    )
+    .unwrap();
+    let series = next_week["appointments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["series_id"].is_string())
+        .count();
+    assert_eq!(series, 1);
+    let waitlist = call(&ws, &desk, "list_waitlist", json!({})).unwrap();
+    assert_eq!(waitlist.as_array().unwrap().len(), 1);
+    // The waiting-room display account sees the two waiting patients (as tickets).
+    let display = login(&ws, "display", "calm screen willow 47").unwrap();
+    let shown = call(&ws, &display, "waiting_room_display", json!({})).unwrap();
+    assert_eq!(shown["queue"].as_array().unwrap().len(), 2);
 }

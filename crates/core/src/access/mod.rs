@@ -110,6 +110,9 @@ pub enum Permission {
     ScheduleWrite,
     #[serde(rename = "queue.manage")]
     QueueManage,
+    /// Call the next patient in and run the consultation's steps (nurses and doctors).
+    #[serde(rename = "queue.call")]
+    QueueCall,
     #[serde(rename = "availability.set_own")]
     AvailabilitySetOwn,
     #[serde(rename = "display.view")]
@@ -161,6 +164,7 @@ impl Permission {
             ScheduleRead => "schedule.read",
             ScheduleWrite => "schedule.write",
             QueueManage => "queue.manage",
+            QueueCall => "queue.call",
             AvailabilitySetOwn => "availability.set_own",
             DisplayView => "display.view",
             ClinicalRead => "clinical.read",
@@ -208,6 +212,7 @@ pub const MATRIX: &[(Permission, &[Role])] = &[
     (P::ScheduleRead, &[Admin, Doctor, Nurse, Receptionist]),
     (P::ScheduleWrite, &[Admin, Receptionist]),
     (P::QueueManage, &[Doctor, Nurse, Receptionist]),
+    (P::QueueCall, &[Doctor, Nurse]),
     (P::AvailabilitySetOwn, &[Doctor]),
     (P::DisplayView, &[Admin, Doctor, Nurse, Receptionist, Kiosk]),
     (P::ClinicalRead, &[Doctor, Nurse]),

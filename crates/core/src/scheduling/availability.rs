@@ -391,6 +391,45 @@ pub(crate) fn add_availability_exception(
     )
 }
 
+#[derive(Debug, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct RemoveAvailabilityExceptionInput {
+    pub exception_id: String,
+}
+
+/// Takes back a leave or extra-hours entry made in error (audited; sync sees the delete).
+pub(crate) fn remove_availability_exception(
+    ctx: &Ctx<'_>,
+    input: RemoveAvailabilityExceptionInput,
+) -> AppResult<DoctorAvailability> {
+    let doctor_id = ctx.write(|w| {
+        let found: Option<(String, String, String, String)> = w
+            .conn()
+            .query_row(
+                "SELECT doctor_id, kind, starts_at, ends_at FROM availability_exceptions WHERE id = ?1",
+                [&input.exception_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()?;
+        let (doctor_id, kind, starts_at, ends_at) = found.ok_or_else(|| {
+            AppError::not_found("no such leave or extra hours").with_field("exception_id")
+        })?;
+        w.conn().execute(
+            "DELETE FROM availability_exceptions WHERE id = ?1",
+            [&input.exception_id],
+        )?;
+        w.record_change("availability_exceptions", &input.exception_id, ChangeOp::Delete)?;
+        let entry = ctx.audit_entry(
+            AuditOutcome::Ok,
+            Some(("users", &doctor_id)),
+            format!("removed {kind} {starts_at}–{ends_at}"),
+        );
+        w.audit(entry)?;
+        Ok(doctor_id)
+    })?;
+    get_doctor_availability(ctx, DoctorRef { doctor_id })
+}
+
 /// An exception: its kind and UTC span.
 type Exception = (String, DateTime<Utc>, DateTime<Utc>);
 /// A working interval: UTC span and room.

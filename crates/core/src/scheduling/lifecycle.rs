@@ -13,8 +13,10 @@ use crate::clock::new_id;
 use crate::error::{AppError, AppResult};
 use crate::registry::Ctx;
 use crate::store::{ChangeOp, WriteTx};
+use chrono::{DateTime, Utc};
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema, ts_rs::TS,
@@ -216,6 +218,8 @@ fn set_availability(w: &mut WriteTx<'_>, doctor_id: &str, status: &str) -> AppRe
 pub struct QueueEntry {
     /// 1, 2, 3 … in the order patients will be called.
     pub position: u32,
+    /// The day's check-in number (the ticket shown on the waiting-room display).
+    pub ticket: u32,
     pub appointment: Appointment,
 }
 
@@ -235,20 +239,53 @@ pub(crate) fn waiting_queue(ctx: &Ctx<'_>, input: QueueInput) -> AppResult<Vec<Q
     ctx.read(|c| queue_in(c, now, input.doctor_id.as_deref()))
 }
 
-fn queue_in(
-    c: &rusqlite::Connection,
-    now: chrono::DateTime<chrono::Utc>,
-    doctor_id: Option<&str>,
-) -> AppResult<Vec<QueueEntry>> {
+/// The UTC bounds of the clinic's today (searched with a 25-hour window: DST days).
+fn today_from(c: &rusqlite::Connection, now: DateTime<Utc>) -> AppResult<DateTime<Utc>> {
     let zone = super::clinic_zone(c)?;
     let today = now.with_timezone(&zone).date_naive();
-    let from = super::local_naive_to_utc_lenient(zone, today.and_time(chrono::NaiveTime::MIN));
+    Ok(super::local_naive_to_utc_lenient(
+        zone,
+        today.and_time(chrono::NaiveTime::MIN),
+    ))
+}
+
+/// Today's ticket numbers: 1, 2, 3 … in the order patients checked in, whatever happened
+/// to them since (a number is never reused in a day).
+pub(crate) fn tickets_today(
+    c: &rusqlite::Connection,
+    now: DateTime<Utc>,
+) -> AppResult<HashMap<String, u32>> {
+    let from = today_from(c, now)?;
     let ids: Vec<String> = c
         .prepare_cached(
             "SELECT id FROM appointments
-             WHERE status = 'checked_in' AND starts_at >= ?1 AND starts_at < ?2
-               AND (?3 IS NULL OR doctor_id = ?3)
-             ORDER BY doctor_id, starts_at, checked_in_at",
+             WHERE starts_at >= ?1 AND starts_at < ?2 AND checked_in_at IS NOT NULL
+             ORDER BY checked_in_at, id",
+        )?
+        .query_map(
+            params![
+                crate::clock::to_db_time(from),
+                crate::clock::to_db_time(from + chrono::Duration::hours(25))
+            ],
+            |r| r.get(0),
+        )?
+        .collect::<Result<_, _>>()?;
+    Ok(ids.into_iter().zip(1..).collect())
+}
+
+pub(crate) fn queue_in(
+    c: &rusqlite::Connection,
+    now: DateTime<Utc>,
+    doctor_id: Option<&str>,
+) -> AppResult<Vec<QueueEntry>> {
+    let from = today_from(c, now)?;
+    let tickets = tickets_today(c, now)?;
+    let ids: Vec<String> = c
+        .prepare_cached(
+            "SELECT a.id FROM appointments a JOIN users u ON u.id = a.doctor_id
+             WHERE a.status = 'checked_in' AND a.starts_at >= ?1 AND a.starts_at < ?2
+               AND (?3 IS NULL OR a.doctor_id = ?3)
+             ORDER BY u.full_name, a.doctor_id, a.starts_at, a.checked_in_at",
         )?
         .query_map(
             params![
@@ -269,6 +306,7 @@ fn queue_in(
             + 1;
         out.push(QueueEntry {
             position,
+            ticket: tickets.get(&appointment.id).copied().unwrap_or(0),
             appointment,
         });
     }

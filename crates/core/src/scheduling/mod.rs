@@ -4,11 +4,17 @@
 
 mod availability;
 mod booking;
+pub(crate) mod demo;
+mod display;
+pub mod generate;
 pub mod lifecycle;
 mod waitlist;
 
 pub use availability::{AvailabilityBlock, BlockInput, DoctorAvailability, Slot};
-pub use booking::{Appointment, DayList};
+pub use booking::{
+    appointments_between, day_query_plan, Appointment, DayList, RepeatInput, SeriesScope,
+};
+pub use display::WaitingRoomDisplay;
 pub use lifecycle::Status;
 
 use crate::access::Permission;
@@ -51,6 +57,12 @@ pub(crate) fn commands() -> Vec<CommandSpec> {
             availability::add_availability_exception,
         ),
         command(
+            "remove_availability_exception",
+            "Take back a leave or extra-hours entry made in error",
+            Access::Permission(Permission::ScheduleWrite),
+            availability::remove_availability_exception,
+        ),
+        command(
             "find_slots",
             "Find the next free slots for a visit type",
             Access::Permission(Permission::ScheduleRead),
@@ -89,13 +101,13 @@ pub(crate) fn commands() -> Vec<CommandSpec> {
         command(
             "start_consultation",
             "Call the patient in: the consultation starts",
-            Access::Permission(Permission::QueueManage),
+            Access::Permission(Permission::QueueCall),
             lifecycle::start_consultation,
         ),
         command(
             "complete_appointment",
             "Mark the consultation completed",
-            Access::Permission(Permission::QueueManage),
+            Access::Permission(Permission::QueueCall),
             lifecycle::complete,
         ),
         command(
@@ -107,7 +119,7 @@ pub(crate) fn commands() -> Vec<CommandSpec> {
         command(
             "call_next_patient",
             "Call the doctor's next waiting patient in",
-            Access::Permission(Permission::QueueManage),
+            Access::Permission(Permission::QueueCall),
             lifecycle::call_next_patient,
         ),
         command(
@@ -146,6 +158,12 @@ pub(crate) fn commands() -> Vec<CommandSpec> {
             Access::Permission(Permission::QueueManage),
             lifecycle::mark_no_show,
         ),
+        command(
+            "waiting_room_display",
+            "The waiting-room display: tickets, initials and doctors available (no medical data)",
+            Access::Permission(Permission::DisplayView),
+            display::waiting_room_display,
+        ),
     ]
 }
 
@@ -162,13 +180,17 @@ pub(crate) fn clinic_zone(c: &Connection) -> AppResult<Tz> {
 /// `YYYY-MM-DDTHH:MM` in the clinic's zone → UTC; a wall-clock time that does not exist
 /// (the hour skipped when clocks go forward) or exists twice is refused by name.
 pub(crate) fn local_to_utc(zone: Tz, text: &str, field: &str) -> AppResult<DateTime<Utc>> {
-    let naive = NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M").map_err(|_| {
+    local_naive_to_utc(zone, parse_local(text, field)?, field)
+}
+
+/// `YYYY-MM-DDTHH:MM` (clinic time), not yet placed in a zone.
+pub(crate) fn parse_local(text: &str, field: &str) -> AppResult<NaiveDateTime> {
+    NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M").map_err(|_| {
         AppError::field(
             field,
             "a time is written like 2026-03-02T09:30 (clinic time)",
         )
-    })?;
-    local_naive_to_utc(zone, naive, field)
+    })
 }
 
 pub(crate) fn local_naive_to_utc(

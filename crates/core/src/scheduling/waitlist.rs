@@ -196,10 +196,12 @@ fn offer_to_next(
                AND (w.doctor_id = ?1 OR (w.doctor_id IS NULL AND w.specialization = d.specialization COLLATE NOCASE))
                AND v.minutes + v.buffer_minutes <= ?2
                AND NOT EXISTS (SELECT 1 FROM appointments a WHERE a.patient_id = w.patient_id
-                               AND a.status = 'scheduled' AND a.starts_at <= ?3)
+                               AND a.status = 'scheduled' AND a.starts_at <= ?3 AND a.starts_at >= ?5)
              ORDER BY w.created_at LIMIT 1",
         )?
-        .query_row(params![doctor_id, gap, start, declined], |r| r.get(0))
+        // A scheduled appointment left in the past (never closed) does not count as an
+        // earlier one: only what is still ahead of the patient does.
+        .query_row(params![doctor_id, gap, start, declined, w.now_text()], |r| r.get(0))
         .optional()?;
     if let Some(id) = &entry {
         w.conn().execute(

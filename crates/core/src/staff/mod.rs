@@ -259,7 +259,8 @@ impl Availability {
             Availability::Offline => "offline",
         }
     }
-    fn parse(s: &str) -> Self {
+    /// Anything unknown reads as offline.
+    pub(crate) fn parse(s: &str) -> Self {
         match s {
             "available" => Self::Available,
             "busy" => Self::Busy,

@@ -82,7 +82,12 @@ pub struct Store {
     workstation_id: String,
     hlc: Mutex<Hlc>,
     applied_on_open: Vec<AppliedMigration>,
+    listeners: Mutex<Vec<ChangeListener>>,
 }
+
+/// Called after a write commits, with the synced tables it changed (sorted, no repeats):
+/// the desktop shell turns it into a `clinic-changed` event for every open window.
+pub type ChangeListener = std::sync::Arc<dyn Fn(&[String]) + Send + Sync>;
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -196,6 +201,7 @@ impl Store {
             workstation_id,
             hlc: Mutex::new(hlc),
             applied_on_open,
+            listeners: Mutex::new(Vec::new()),
         })
     }
 
@@ -267,12 +273,15 @@ impl Store {
         let result = f(&mut w);
         match result {
             Ok(value) => {
-                let head = w.commit()?;
+                let (head, changed) = w.commit()?;
                 drop(hlc);
                 if let (Some(head), Some(path)) = (head, &self.path) {
                     // The anchor lives outside the database so truncating the log is caught.
                     audit::write_anchor(&conn, path, &self.audit_key, &head);
                 }
+                // Listeners may read: tell them once the connection is free again.
+                drop(conn);
+                self.notify_changed(&changed);
                 Ok(value)
             }
             Err(e) => {
@@ -280,6 +289,30 @@ impl Store {
                 *hlc = hlc_before;
                 Err(e)
             }
+        }
+    }
+
+    /// Registers `listener` for every committed change of synced tables.
+    pub fn on_change(&self, listener: ChangeListener) {
+        self.listeners
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(listener);
+    }
+
+    /// Tells the listeners that `tables` changed: called after each local write, and by
+    /// sync when rows from other workstations have been applied.
+    pub fn notify_changed(&self, tables: &[String]) {
+        if tables.is_empty() {
+            return;
+        }
+        let listeners = self
+            .listeners
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        for listener in listeners {
+            listener(tables);
         }
     }
 

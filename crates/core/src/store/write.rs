@@ -95,6 +95,7 @@ pub struct WriteTx<'a> {
     audit_key: &'a AuditKey,
     now: DateTime<Utc>,
     audit_head: Option<AuditHead>,
+    changed: std::collections::BTreeSet<&'static str>,
 }
 
 impl<'a> WriteTx<'a> {
@@ -112,6 +113,7 @@ impl<'a> WriteTx<'a> {
             audit_key,
             now,
             audit_head: None,
+            changed: std::collections::BTreeSet::new(),
         }
     }
 
@@ -139,9 +141,10 @@ impl<'a> WriteTx<'a> {
         row_id: &str,
         op: ChangeOp,
     ) -> Result<(), AppError> {
-        if !SYNCED_TABLES.contains(&table) {
+        let Some(&table) = SYNCED_TABLES.iter().find(|t| **t == table) else {
             return Err(AppError::internal(format!("{table} is not a synced table")));
-        }
+        };
+        self.changed.insert(table);
         let row_data = match op {
             ChangeOp::Delete => None,
             ChangeOp::Insert | ChangeOp::Update => Some(
@@ -182,9 +185,11 @@ impl<'a> WriteTx<'a> {
         Ok(())
     }
 
-    pub(crate) fn commit(self) -> Result<Option<AuditHead>, AppError> {
+    /// Commits; returns the audit chain's new head and the synced tables that changed.
+    pub(crate) fn commit(self) -> Result<(Option<AuditHead>, Vec<String>), AppError> {
         self.tx.commit()?;
-        Ok(self.audit_head)
+        let changed = self.changed.into_iter().map(String::from).collect();
+        Ok((self.audit_head, changed))
     }
 }
 
