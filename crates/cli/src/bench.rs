@@ -41,20 +41,15 @@ fn key_for(dir: &Path) -> Result<DbKey, AppError> {
     Ok(clinicdesk_core::keys::KeyFile::new(dir.join("bench.key")).load_or_create()?)
 }
 
-/// Opens (creating and filling once) the clinic of `size` patients.
-fn clinic(
-    opts: &BenchOptions,
-    size: usize,
-    log: &mut dyn FnMut(&str),
-) -> Result<Workstation, AppError> {
-    std::fs::create_dir_all(&opts.dir)
-        .map_err(|e| AppError::io(format!("cannot create {}: {e}", opts.dir.display())))?;
-    let db = opts.dir.join(format!("search-{size}-seed{}.db", opts.seed));
-    let ready = opts
-        .dir
-        .join(format!("search-{size}-seed{}.ready", opts.seed));
+/// Opens the benchmark clinic `<dir>/<stem>.db`, set up with an admin. Its data is complete
+/// once `<stem>.ready` exists (returned); a file left by an interrupted generation is
+/// started again.
+pub fn bench_clinic(dir: &Path, stem: &str) -> Result<(Workstation, PathBuf), AppError> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| AppError::io(format!("cannot create {}: {e}", dir.display())))?;
+    let db = dir.join(format!("{stem}.db"));
+    let ready = dir.join(format!("{stem}.ready"));
     if db.exists() && !ready.exists() {
-        // A generation that was interrupted: start again.
         let _ = std::fs::remove_file(&db);
         for suffix in ["-wal", "-shm", ".audit-anchor", ".recovery"] {
             let mut p = db.as_os_str().to_owned();
@@ -62,7 +57,7 @@ fn clinic(
             let _ = std::fs::remove_file(PathBuf::from(p));
         }
     }
-    let ws = Workstation::open(&db, key_for(&opts.dir)?)?;
+    let ws = Workstation::open(&db, key_for(dir)?)?;
     if !ready.exists() {
         ws.dispatch(
             &Caller::Anonymous,
@@ -70,8 +65,35 @@ fn clinic(
             json!({"clinic_name": "Benchmark Clinic", "admin_username": "admin",
                    "admin_full_name": "Bench Admin", "admin_password": ADMIN_PASSWORD}),
         )?;
+    }
+    Ok((ws, ready))
+}
+
+/// A signed-in admin session, as the desktop app would hold.
+pub fn sign_in_admin(ws: &Workstation) -> Result<Caller, AppError> {
+    let login = ws.dispatch(
+        &Caller::Anonymous,
+        "login",
+        json!({"username": "admin", "password": ADMIN_PASSWORD}),
+    )?;
+    Ok(Caller::Session(
+        login["token"].as_str().unwrap_or_default().to_string(),
+    ))
+}
+
+/// Opens (creating and filling once) the clinic of `size` patients.
+fn clinic(
+    opts: &BenchOptions,
+    size: usize,
+    log: &mut dyn FnMut(&str),
+) -> Result<Workstation, AppError> {
+    let (ws, ready) = bench_clinic(&opts.dir, &format!("search-{size}-seed{}", opts.seed))?;
+    if !ready.exists() {
         let started = Instant::now();
-        log(&format!("generating {size} patients in {}", db.display()));
+        log(&format!(
+            "generating {size} patients in {}",
+            opts.dir.display()
+        ));
         generate_patients(
             ws.store(),
             size,
@@ -175,7 +197,7 @@ fn kinds(opts: &BenchOptions, size: usize, ws: &Workstation) -> Result<Vec<Kind>
     ])
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
+pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
     }
@@ -200,12 +222,7 @@ pub fn run(opts: &BenchOptions, log: &mut dyn FnMut(&str)) -> Result<Vec<Row>, A
     for &size in &opts.sizes {
         let ws = clinic(opts, size, log)?;
         // As the desktop app calls it: a signed-in session, JSON in and out.
-        let login = ws.dispatch(
-            &Caller::Anonymous,
-            "login",
-            json!({"username": "admin", "password": ADMIN_PASSWORD}),
-        )?;
-        let session = Caller::Session(login["token"].as_str().unwrap_or_default().to_string());
+        let session = sign_in_admin(&ws)?;
         // The floor of the command path: a command that reads nothing but the session.
         let mut floor = Vec::new();
         for pass in 0..2 {
@@ -377,14 +394,19 @@ The first run generates the databases (1M patients: about 6 minutes and 2.6 GB h
         seed = opts.seed,
         sizes = sizes.join(","),
     );
+    replace_section(path, BEGIN, END, &section)
+}
+
+/// Replaces the part of a Markdown file between `begin` and `end` (or appends `section`).
+pub fn replace_section(path: &Path, begin: &str, end: &str, section: &str) -> Result<(), AppError> {
     let existing = std::fs::read_to_string(path).unwrap_or_else(|_| "# Benchmarks\n".into());
-    let updated = match (existing.find(BEGIN), existing.find(END)) {
+    let updated = match (existing.find(begin), existing.find(end)) {
         (Some(a), Some(b)) if b > a => {
             format!(
                 "{}{}{}",
                 &existing[..a],
                 section,
-                &existing[b + END.len()..]
+                &existing[b + end.len()..]
             )
         }
         _ => format!("{}\n\n{}\n", existing.trim_end(), section),

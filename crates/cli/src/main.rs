@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod bench;
+mod bench_schedule;
 
 #[derive(Parser)]
 #[command(
@@ -92,6 +93,18 @@ enum GenerateCommand {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Generate doctors with weekly hours and a history of appointments for the patients
+    /// already in the clinic.
+    Schedule {
+        #[arg(long, default_value_t = 50)]
+        doctors: usize,
+        #[arg(long)]
+        count: usize,
+        #[arg(long, default_value_t = 10)]
+        years: u32,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -111,6 +124,27 @@ enum BenchCommand {
         seed: u64,
         /// Also write the results into this Markdown file's search section (between
         /// `<!-- search:begin -->` and `<!-- search:end -->`), e.g. docs/BENCHMARKS.md.
+        #[arg(long)]
+        doc: Option<PathBuf>,
+    },
+    /// Booking, the clinic day and the slot finder on a decade of appointments.
+    Schedule {
+        #[arg(long, default_value_t = 5_000_000)]
+        appointments: usize,
+        #[arg(long, default_value_t = 50)]
+        doctors: usize,
+        #[arg(long, default_value_t = 100_000)]
+        patients: usize,
+        #[arg(long, default_value_t = 10)]
+        years: u32,
+        /// Operations per kind.
+        #[arg(long, default_value_t = 500)]
+        queries: usize,
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        /// Also write the results into this Markdown file's scheduling section.
         #[arg(long)]
         doc: Option<PathBuf>,
     },
@@ -289,6 +323,17 @@ fn require_flag(set: bool, flag: &str, field: &str) -> Result<(), AppError> {
 }
 
 /// Opens an existing database with its key.
+/// Where benchmark databases are kept between runs.
+fn bench_dir(dir: Option<&PathBuf>) -> Result<PathBuf, AppError> {
+    match dir {
+        Some(d) => Ok(d.clone()),
+        None => Ok(dirs::cache_dir()
+            .ok_or_else(|| AppError::field("dir", "no cache folder here; pass --dir"))?
+            .join("clinicdesk")
+            .join("bench")),
+    }
+}
+
 fn open(cli: &Cli) -> Result<Workstation, AppError> {
     let db = db_path(cli)?;
     if !db.exists() {
@@ -559,6 +604,82 @@ fn run(cli: Cli) -> Result<Outcome, AppError> {
                 out,
             ))
         }
+        Command::Generate(GenerateCommand::Schedule {
+            doctors,
+            count,
+            years,
+            seed,
+        }) => {
+            if *doctors == 0 || *doctors > 500 {
+                return Err(AppError::field("doctors", "--doctors is between 1 and 500"));
+            }
+            if *years == 0 || *years > 30 {
+                return Err(AppError::field("years", "--years is between 1 and 30"));
+            }
+            let ws = open(&cli)?;
+            let started = std::time::Instant::now();
+            let made = clinicdesk_core::scheduling::generate::generate_schedule(
+                &ws,
+                *doctors,
+                *count,
+                *years,
+                *seed,
+                chrono::Utc::now(),
+                |done| {
+                    if !cli.json {
+                        eprintln!("  {done}/{count} appointments");
+                    }
+                },
+            )?;
+            let secs = started.elapsed().as_secs_f64();
+            Ok(Outcome::Done(
+                format!(
+                    "Generated {} doctors and {} appointments ({} to {}) in {secs:.1} s.",
+                    made.doctors.len(),
+                    made.appointments,
+                    made.first_day,
+                    made.last_day
+                ),
+                json!({"doctors": made.doctors.len(), "appointments": made.appointments,
+                       "first_day": made.first_day.to_string(), "last_day": made.last_day.to_string()}),
+            ))
+        }
+        Command::Bench(BenchCommand::Schedule {
+            appointments,
+            doctors,
+            patients,
+            years,
+            queries,
+            dir,
+            seed,
+            doc,
+        }) => {
+            let opts = bench_schedule::ScheduleOptions {
+                appointments: *appointments,
+                doctors: *doctors,
+                patients: *patients,
+                years: *years,
+                queries: *queries,
+                dir: bench_dir(dir.as_ref())?,
+                seed: *seed,
+            };
+            let rows = bench_schedule::run(&opts, &mut |line| eprintln!("{line}"))?;
+            if let Some(doc) = doc {
+                bench_schedule::write_doc(doc, &opts, &rows)?;
+                eprintln!("wrote {}", doc.display());
+            }
+            let value: Vec<Value> = rows
+                .iter()
+                .map(|r| {
+                    json!({"work": r.work, "p50_ms": bench::ms(r.p50), "p95_ms": bench::ms(r.p95),
+                           "p99_ms": bench::ms(r.p99), "budget_ms": r.budget_ms, "note": r.note})
+                })
+                .collect();
+            Ok(Outcome::Done(
+                bench_schedule::markdown(&rows),
+                Value::Array(value),
+            ))
+        }
         Command::Bench(BenchCommand::Search {
             sizes,
             queries,
@@ -566,17 +687,10 @@ fn run(cli: Cli) -> Result<Outcome, AppError> {
             seed,
             doc,
         }) => {
-            let dir = match dir {
-                Some(d) => d.clone(),
-                None => dirs::cache_dir()
-                    .ok_or_else(|| AppError::field("dir", "no cache folder here; pass --dir"))?
-                    .join("clinicdesk")
-                    .join("bench"),
-            };
             let opts = bench::BenchOptions {
                 sizes: sizes.clone(),
                 queries: *queries,
-                dir,
+                dir: bench_dir(dir.as_ref())?,
                 seed: *seed,
             };
             let rows = bench::run(&opts, &mut |line| eprintln!("{line}"))?;

@@ -2257,3 +2257,63 @@ fn the_search_benchmark_runs_end_to_end_on_a_small_clinic() {
         assert!(row["hits_avg"].as_f64().unwrap() > 0.0, "{row}");
     }
 }
+
+#[test]
+fn the_scheduling_benchmark_runs_end_to_end_on_a_small_clinic() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("BENCHMARKS.md");
+    std::fs::write(&doc, "# Benchmarks\n\nKept above.\n").unwrap();
+    let out = ok_json(
+        bin()
+            .args([
+                "--json",
+                "bench",
+                "schedule",
+                "--appointments",
+                "3000",
+                "--doctors",
+                "3",
+                "--patients",
+                "300",
+                "--years",
+                "1",
+                "--queries",
+                "10",
+                "--dir",
+            ])
+            .arg(dir.path())
+            .arg("--doc")
+            .arg(&doc),
+    );
+    let rows = out.as_array().unwrap();
+    let works: Vec<&str> = rows.iter().map(|r| r["work"].as_str().unwrap()).collect();
+    assert_eq!(works.len(), 6, "{out}");
+    assert!(works[0].starts_with("book an appointment"), "{works:?}");
+    for row in rows {
+        assert!(row["p99_ms"].as_f64().unwrap() > 0.0, "{row}");
+    }
+    // The clinic day lists the generated appointments (3000 over a year of 3 doctors).
+    assert!(rows[1]["note"]
+        .as_str()
+        .unwrap()
+        .contains("appointments per day"));
+    let written = std::fs::read_to_string(&doc).unwrap();
+    assert!(
+        written.starts_with("# Benchmarks\n\nKept above."),
+        "{written}"
+    );
+    assert!(written.contains("<!-- schedule:begin -->") && written.contains("## Scheduling"));
+}
+
+#[test]
+fn generate_schedule_needs_patients_first() {
+    let clinic = Clinic::new();
+    fails(
+        clinic
+            .json()
+            .args(["generate", "schedule", "--count", "100", "--doctors", "2"]),
+        "validation",
+        Some("patients"),
+        &["generate patients first"],
+    );
+}
