@@ -21,6 +21,8 @@ export default defineConfig({
           if (!id.includes("node_modules")) return undefined;
           if (/node_modules\/(react|react-dom|scheduler)\//.test(id)) return "react";
           if (/node_modules\/(zod|react-hook-form|@hookform)\//.test(id)) return "forms";
+          // The calendar's libraries load with the calendar screen only (features/scheduling/CalendarRoute.tsx).
+          if (/node_modules\/(react-big-calendar|luxon|lodash|lodash-es|dom-helpers|react-overlays|@popperjs|date-arithmetic|memoize-one|uncontrollable|dayjs)\//.test(id)) return "calendar";
           return "vendor";
         },
       },

@@ -38,14 +38,42 @@ document.addEventListener("securitypolicyviolation", (e) => {
   window.__cspViolations?.push(`${e.violatedDirective}: ${e.blockedURI || "inline"} ${e.sourceFile}:${e.lineNumber}`);
 });
 
+// Tauri's callbacks and event listeners: `listen("clinic-changed")` hears the fake's writes.
+const callbacks = new Map<number, (data: unknown) => void>();
+const unlisteners = new Map<number, () => void>();
+let nextCallback = 1;
+window.__TAURI_EVENT_PLUGIN_INTERNALS__ = {
+  unregisterListener: (_event: string, id: number) => {
+    unlisteners.get(id)?.();
+    unlisteners.delete(id);
+    callbacks.delete(id);
+  },
+};
+
 window.__TAURI_INTERNALS__ = {
-  invoke: async (cmd: string, args: { name: string; token: string | null; input: unknown }) => {
+  invoke: async (cmd: string, args: Record<string, unknown>) => {
+    if (cmd === "plugin:event|listen" && args.event === "clinic-changed") {
+      const id = args.handler as number;
+      unlisteners.set(
+        id,
+        backend.onClinicChanged((tables) => {
+          callbacks.get(id)?.({ event: "clinic-changed", id, payload: { tables } });
+        }),
+      );
+      return id;
+    }
+    if (cmd === "plugin:event|unlisten") return null;
     // eslint-disable-next-line @typescript-eslint/only-throw-error -- Tauri rejects with plain objects
     if (cmd !== "dispatch") throw { code: "not_found", message: `no Tauri command ${cmd}` } satisfies AppError;
-    return backend.transport(args.name, args.token, args.input);
+    const call = args as { name: string; token: string | null; input: unknown };
+    return backend.transport(call.name, call.token, call.input);
   },
-  transformCallback: () => 0,
-  unregisterCallback: () => undefined,
+  transformCallback: (callback: (data: unknown) => void) => {
+    const id = nextCallback++;
+    callbacks.set(id, callback);
+    return id;
+  },
+  unregisterCallback: (id: number) => callbacks.delete(id),
   convertFileSrc: (path: string) => path,
   metadata: { currentWindow: { label: "main" }, currentWebview: { windowLabel: "main", label: "main" } },
 };

@@ -53,8 +53,10 @@ const viewports = [
 const problems = [];
 const shots = [];
 
-async function open(viewport, scenario) {
+async function open(viewport, scenario, { time } = {}) {
   const context = await browser.newContext({ viewport, deviceScaleFactor: 1, locale: "en-GB", timezoneId: "Europe/Rome" });
+  // A fixed wall clock (timers still run), set before the fake backend lays out its demo day around "now".
+  if (time) await context.clock.setFixedTime(new Date(time));
   await context.addInitScript({ content: `window.__CLINICDESK_SCENARIO__ = ${JSON.stringify(scenario)};\n${mockScript}` });
   const page = await context.newPage();
   page.on("console", (msg) => {
@@ -97,6 +99,21 @@ const PASSWORDS = {
   accounts: "steady ledger violet 47",
   display: "calm screen willow 47",
 };
+
+// Wednesday 4 March 2026, 10:05 in Rome: a clinic morning with visits done, one running, more to come.
+const CLINIC_MORNING = "2026-03-04T09:05:00Z";
+const CLINIC_DATE = "2026-03-04";
+
+/** Signs `username` in at another desk (its own session in the same fake backend, whose events reach this window). */
+async function anotherDesk(page, username) {
+  const dispatch = (name, token, input) =>
+    page.evaluate((args) => window.__TAURI_INTERNALS__.invoke("dispatch", args).catch((e) => ({ refused: e })), { name, token, input }).then((answer) => {
+      if (answer && typeof answer === "object" && "refused" in answer) throw new Error(`${name}: ${JSON.stringify(answer.refused)}`);
+      return answer;
+    });
+  const { token } = await dispatch("login", null, { username, password: PASSWORDS[username] });
+  return (name, input) => dispatch(name, token, input);
+}
 
 const flows = {
   async firstRun(vp) {
@@ -221,11 +238,12 @@ const flows = {
       ["nurse.muller", "29-home-nurse"],
       ["pharmacy", "30-home-pharmacist"],
       ["accounts", "31-home-accountant"],
-      ["display", "32-home-kiosk"],
+      ["display", "32-kiosk-display"],
     ]) {
       const { context, page } = await open(vp, { state: "demo" });
       await signIn(page, username, PASSWORDS[username]);
-      await page.getByTestId("home-title").waitFor();
+      // The kiosk account lands on the waiting-room display.
+      await page.getByTestId(username === "display" ? "display-page" : "home-title").waitFor();
       await shot(page, vp, name);
       await context.close();
     }
@@ -399,6 +417,194 @@ const flows = {
     await page.getByTestId("my-availability").selectOption("available");
     await page.getByTestId("staff-row-dr.okafor").getByText("Available").waitFor();
     await shot(page, vp, "62-staff-doctor");
+    await context.close();
+  },
+
+  async calendar(vp) {
+    const { context, page } = await open(vp, { state: "demo" });
+    await signIn(page, "reception", PASSWORDS.reception);
+    await page.getByTestId("home-title").waitFor();
+    await page.getByTestId("nav-calendar").click();
+    await page.locator('[data-testid^="event-"]').first().waitFor();
+    await shot(page, vp, "63-calendar-day");
+    await page.getByTestId("calendar-view-week").click();
+    await page.getByTestId("calendar-week-doctor").selectOption({ label: "Dr. Giulia Rossi" });
+    await page.getByTestId("calendar").and(page.locator('[data-view="week"]')).waitFor();
+    await page.locator('[data-testid^="event-"]').first().waitFor();
+    await shot(page, vp, "64-calendar-week");
+    await page.getByTestId("calendar-view-day").click();
+    // A later appointment of today (or the next weekday with one): its details, then booking over it.
+    const later = page.locator('[data-testid^="event-"][data-status="scheduled"]');
+    for (let i = 0; i < 7 && (await later.count()) === 0; i += 1) {
+      await page.getByTestId("calendar-next").click();
+      await page.waitForTimeout(300);
+    }
+    const target = later.last();
+    const start = await target.getAttribute("data-start");
+    const doctor = await target.getAttribute("data-doctor");
+    await target.click();
+    await page.getByTestId("appointment-panel").waitFor();
+    await shot(page, vp, "65-calendar-event");
+    const [date, time] = new Intl.DateTimeFormat("sv-SE", { timeZone: "Europe/Rome", dateStyle: "short", timeStyle: "short" }).format(new Date(start)).split(" ");
+    await page.getByTestId("calendar-book").click();
+    await page.getByTestId("book-patient-search").fill("bianci");
+    await page.getByTestId("book-patient-results").getByText("Bianci, Marco", { exact: true }).click();
+    await page.getByTestId("book-doctor").selectOption(doctor);
+    await page.getByTestId("book-start-date").fill(date);
+    await page.getByTestId("book-start-time").selectOption(time);
+    await page.getByTestId("book-reason").fill("Follow-up of blood tests");
+    await page.getByTestId("book-submit").click();
+    await page.getByTestId("error-starts_at").waitFor();
+    await shot(page, vp, "66-calendar-double-booking");
+    await page.keyboard.press("Escape");
+    await page.getByTestId("calendar-find-slot").click();
+    await page.getByTestId("find-patient-search").fill("bianci");
+    await page.getByTestId("find-patient-results").getByText("Bianci, Marco", { exact: true }).click();
+    await page.getByTestId("find-results").waitFor();
+    await shot(page, vp, "67-calendar-find-slot");
+    await page.keyboard.press("Escape");
+    // A real drag: the appointment one hour later (refused or moved, the calendar says which).
+    const box = await target.boundingBox();
+    const hour = await page.locator(".rbc-day-slot .rbc-timeslot-group").first().boundingBox();
+    if (box && hour) {
+      await page.mouse.move(box.x + box.width / 2, box.y + 6);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width / 2, box.y + 6 + hour.height / 2, { steps: 5 });
+      await page.mouse.move(box.x + box.width / 2, box.y + 6 + hour.height, { steps: 5 });
+      await page.mouse.up();
+      await page.locator('[data-testid="calendar-notice"], [data-testid="calendar-alert"], [data-testid="scope-dialog"][open]').first().waitFor();
+      await shot(page, vp, "68-calendar-dragged");
+    }
+    await page.getByTestId("calendar-walk-in").click();
+    await page.getByTestId("booking-dialog").waitFor();
+    await shot(page, vp, "69-calendar-walk-in");
+    await context.close();
+  },
+
+  async reception(vp) {
+    const { context, page } = await open(vp, { state: "demo", availability: { "dr.rossi": "available", "dr.okafor": "busy" } }, { time: CLINIC_MORNING });
+    await signIn(page, "reception", PASSWORDS.reception);
+    await page.getByTestId("home-title").waitFor();
+    await page.getByTestId("nav-today").click();
+    await page.getByTestId("today-board").waitFor();
+    // Two patients arrive: they join their doctors' queues with the day's next tickets.
+    for (let i = 0; i < 2; i += 1) {
+      await page.getByTestId("today-group-upcoming").locator('[data-testid^="check-in-"]').first().click();
+      await page.getByTestId("today-notice").waitFor();
+      await page.waitForTimeout(200);
+    }
+    await page.getByTestId("queue-panel").locator('[data-testid^="queue-entry-"]').nth(1).waitFor();
+    await shot(page, vp, "70-today-board");
+    await page.getByTestId("today-search").focus();
+    await page.keyboard.type("lef");
+    await page.keyboard.press("ArrowDown");
+    await shot(page, vp, "71-today-search");
+    await page.getByTestId("today-search").fill("");
+    // Another desk cancels a later appointment: the freed slot is offered to the waitlist at once.
+    const desk = await anotherDesk(page, "reception");
+    const day = await desk("list_day", { date: CLINIC_DATE });
+    const later = day.appointments.filter((a) => a.status === "scheduled" && a.doctor_name === "Dr. Giulia Rossi" && Date.parse(a.ends_at) - Date.parse(a.starts_at) >= 30 * 60_000).at(-1);
+    if (later) await desk("cancel_appointment", { appointment_id: later.id, reason: "Patient called to cancel" });
+    await page.locator('[data-testid^="waitlist-offer-"]').first().waitFor();
+    await page.getByTestId("waitlist-panel").scrollIntoViewIfNeeded();
+    await shot(page, vp, "72-today-waitlist-offer");
+    await page.getByTestId("today-group-upcoming").locator('[data-testid^="no-show-"]').first().click();
+    await page.getByTestId("today-error").waitFor();
+    await page.evaluate(() => document.getElementById("main")?.scrollTo(0, 0));
+    await shot(page, vp, "73-today-no-show-refused");
+    await page.getByTestId("walk-in").click();
+    await page.getByTestId("walk-in-patient-search").fill("bianchi marco");
+    await page.getByTestId("walk-in-patient-results").getByText("Bianchi, Marco", { exact: true }).click();
+    await page.getByTestId("walk-in-doctor").selectOption({ index: 1 });
+    await page.getByTestId("walk-in-reason").fill("Dressing change");
+    await shot(page, vp, "74-today-walk-in");
+    await page.keyboard.press("Escape");
+    await page.getByTestId("waitlist-add").click();
+    await page.getByTestId("waitlist-add-submit").click();
+    await page.getByTestId("error-patient_id").waitFor();
+    await shot(page, vp, "75-waitlist-add-errors");
+    await context.close();
+  },
+
+  async display(vp) {
+    const { context, page } = await open(vp, { state: "demo", availability: { "dr.rossi": "available", "dr.okafor": "busy" } }, { time: CLINIC_MORNING });
+    // Reception checks a few patients in; the nurse calls one in to Dr. Rossi.
+    const desk = await anotherDesk(page, "reception");
+    const day = await desk("list_day", { date: CLINIC_DATE });
+    for (const a of day.appointments.filter((x) => x.status === "scheduled").slice(0, 4)) await desk("check_in_appointment", { appointment_id: a.id });
+    const rossi = day.appointments.find((a) => a.doctor_name === "Dr. Giulia Rossi");
+    if (rossi) await (await anotherDesk(page, "nurse.muller"))("call_next_patient", { doctor_id: rossi.doctor_id });
+    await signIn(page, "display", PASSWORDS.display);
+    await page.getByTestId("display-page").waitFor();
+    await page.locator('[data-testid^="display-ticket-"]').first().waitFor();
+    await shot(page, vp, "76-waiting-room-display");
+    await context.close();
+  },
+
+  async doctorStatus(vp) {
+    const { context, page } = await open(vp, { state: "demo", availability: { "dr.okafor": "busy" } }, { time: CLINIC_MORNING });
+    await signIn(page, "dr.rossi", PASSWORDS["dr.rossi"]);
+    await page.getByTestId("home-title").waitFor();
+    await page.getByTestId("status-menu").getByText("Offline").waitFor();
+    await page.getByTestId("status-menu").click();
+    await page.getByTestId("status-options").waitFor();
+    await shot(page, vp, "77-status-menu");
+    await page.getByTestId("status-option-available").click();
+    await page.getByTestId("status-menu").getByText("Available").waitFor();
+    // The nurse checks the doctor's next patient in and calls them in: Rust marks the doctor busy, the header follows.
+    const desk = await anotherDesk(page, "nurse.muller");
+    const day = await desk("list_day", { date: CLINIC_DATE });
+    const next = day.appointments.find((a) => a.status === "scheduled" && a.doctor_name === "Dr. Giulia Rossi");
+    if (next) {
+      await desk("check_in_appointment", { appointment_id: next.id });
+      await desk("call_next_patient", { doctor_id: next.doctor_id });
+    }
+    await page.getByTestId("status-menu").getByText("Busy").waitFor();
+    await page.getByTestId("nav-today").click();
+    await page.getByTestId("today-board").waitFor();
+    await shot(page, vp, "78-doctor-today-busy");
+    await context.close();
+  },
+
+  async availability(vp) {
+    const { context, page } = await open(vp, { state: "demo" }, { time: CLINIC_MORNING });
+    await signIn(page, "admin", PASSWORDS.admin);
+    await page.getByTestId("home-title").waitFor();
+    await page.getByTestId("nav-availability").click();
+    await page.getByTestId("availability-doctor").selectOption({ label: "Dr. Giulia Rossi — General practice" });
+    await page.getByTestId("block-start-0").waitFor();
+    await shot(page, vp, "79-availability-weekly");
+    await page.getByTestId("block-add-6").click();
+    await page.getByTestId("block-add-6").click();
+    const blocks = await page.locator('[data-testid^="block-start-"]').count();
+    await page.getByTestId(`block-end-${blocks - 2}`).fill("08:00");
+    await page.getByTestId(`block-start-${blocks - 1}`).fill("10:00");
+    await page.getByTestId("weekly-save").click();
+    await page.getByTestId(`error-blocks.${blocks - 2}.end`).waitFor();
+    await page.getByTestId("weekday-6").scrollIntoViewIfNeeded();
+    await shot(page, vp, "80-availability-errors");
+    await page.getByTestId("availability-tab-exceptions").click();
+    await page.getByTestId("exception-starts-at").fill("2026-03-16T08:00");
+    await page.getByTestId("exception-ends-at").fill("2026-03-20T18:00");
+    await page.getByTestId("exception-reason").fill("Annual leave");
+    await page.getByTestId("exception-submit").click();
+    await page.getByTestId("exceptions-table").waitFor();
+    await page.getByTestId("exception-kind").selectOption("extra");
+    await page.getByTestId("exception-starts-at").fill("2026-03-07T09:00");
+    await page.getByTestId("exception-ends-at").fill("2026-03-07T13:00");
+    await page.getByTestId("exception-reason").fill("Saturday flu vaccination clinic");
+    await page.getByTestId("exception-submit").click();
+    await page.getByTestId("exceptions-table").getByText("Saturday flu vaccination clinic").waitFor();
+    await shot(page, vp, "81-availability-exceptions");
+    await page.getByTestId("availability-tab-visitTypes").click();
+    await page.getByTestId("visit-types-table").waitFor();
+    await shot(page, vp, "82-visit-types");
+    await page.getByTestId("visit-type-create").click();
+    await page.getByTestId("visit-type-name").fill("Consultation");
+    await page.getByTestId("visit-type-minutes").fill("7");
+    await page.getByTestId("visit-type-submit").click();
+    await page.getByTestId("error-minutes").waitFor();
+    await shot(page, vp, "83-visit-type-errors");
     await context.close();
   },
 

@@ -1,6 +1,8 @@
+import { emit } from "@tauri-apps/api/event";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
-import { afterEach, describe, expect, it } from "vitest";
-import { call, CommandError, onCommandError, setSessionToken } from "./gateway";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { call, CommandError, onClinicChanged, onCommandError, setSessionToken } from "./gateway";
+import { readsOf } from "./live";
 
 // The gateway's real Tauri transport (this test file never replaces it), with Tauri's own IPC
 // mock in place of the Rust side.
@@ -41,5 +43,37 @@ describe("gateway over Tauri IPC", () => {
       throw new Error("IPC broke");
     });
     await expect(call("app_status", {})).rejects.toMatchObject({ code: "internal" });
+  });
+});
+
+describe("clinic-changed events over Tauri", () => {
+  afterEach(() => {
+    clearMocks();
+  });
+
+  it("hands the changed tables to listeners until they unsubscribe", async () => {
+    mockIPC(() => null, { shouldMockEvents: true });
+    const heard: string[][] = [];
+    const off = onClinicChanged((tables) => heard.push(tables));
+    await vi.waitFor(async () => {
+      await emit("clinic-changed", { tables: ["appointments", "users"] });
+      expect(heard.length).toBeGreaterThan(0);
+    });
+    expect(heard[0]).toEqual(["appointments", "users"]);
+    off();
+    await vi.waitFor(async () => {
+      const before = heard.length;
+      await emit("clinic-changed", { tables: ["patients"] });
+      expect(heard.length).toBe(before);
+    });
+    expect(heard.flat()).not.toContain("patients");
+  });
+
+  it("refetches the reads of each changed table", () => {
+    expect(readsOf(["appointment_transitions"])).toEqual(new Set(["list_day", "waiting_queue", "find_slots", "waiting_room_display", "open_patient_chart"]));
+    expect(readsOf(["users"])).toContain("list_staff");
+    expect(readsOf(["users"])).toContain("waiting_room_display");
+    expect(readsOf(["waitlist_entries"])).toEqual(new Set(["list_waitlist"]));
+    expect(readsOf(["audit_log"])).toEqual(new Set());
   });
 });

@@ -2,6 +2,7 @@
 // with types generated from the Rust registry (./generated.ts), and tests can swap the
 // transport for a mock.
 import { invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
 import type { AppError, CommandName, Commands } from "./generated";
 
 export type Transport = (name: string, token: string | null, input: unknown) => Promise<unknown>;
@@ -64,4 +65,41 @@ export async function call<K extends CommandName>(
     }
     throw failure;
   }
+}
+
+/** Tables a committed write changed (on this machine, or arrived by sync). */
+export type ClinicChangedListener = (tables: string[]) => void;
+/** Subscribes a listener to `clinic-changed`; returns the unsubscribe. */
+export type EventSource = (listener: ClinicChangedListener) => () => void;
+
+/** The Rust shell emits `clinic-changed` with `{ tables }` after every committed write. */
+const tauriEvents: EventSource = (listener) => {
+  let stop: (() => void) | null = null;
+  let stopped = false;
+  listen<{ tables: string[] }>("clinic-changed", (event) => {
+    listener(event.payload.tables);
+  })
+    .then((unlisten) => {
+      if (stopped) unlisten();
+      else stop = unlisten;
+    })
+    .catch(() => {
+      // No event bridge (a plain browser): screens still refetch on their own.
+    });
+  return () => {
+    stopped = true;
+    stop?.();
+  };
+};
+
+let eventSource: EventSource = tauriEvents;
+
+/** Replaces the event source (UI tests and the fake backend emit their own). */
+export function setEventSource(next: EventSource): void {
+  eventSource = next;
+}
+
+/** Calls `listener` with the changed tables after every committed write; returns the unsubscribe. */
+export function onClinicChanged(listener: ClinicChangedListener): () => void {
+  return eventSource(listener);
 }

@@ -91,11 +91,20 @@ outside_availability?: boolean | null,
 /**
  * Book although the patient has another appointment at that time.
  */
-acknowledge_patient_overlap?: boolean | null, };
+acknowledge_patient_overlap?: boolean | null, 
+/**
+ * Repeat the booking (e.g. weekly for 8 weeks): every occurrence is checked, all are
+ * booked or none.
+ */
+repeat?: RepeatInput | null, };
 
 export type CallNextInput = { doctor_id: string, };
 
-export type CancelAppointmentInput = { appointment_id: string, reason: string, };
+export type CancelAppointmentInput = { appointment_id: string, reason: string, 
+/**
+ * For an appointment of a series: this one only (default) or this and the following ones.
+ */
+scope?: SeriesScope | null, };
 
 export type ChainReport = { entries: number, problems: Array<string>, };
 
@@ -168,6 +177,18 @@ staff_count: number, };
 
 export type DepartmentInput = { name: string, description?: string | null, };
 
+export type DisplayDoctor = { name: string, specialization: string | null, availability: Availability, room: string, 
+/**
+ * The ticket in consultation with this doctor now.
+ */
+now_serving: number | null, };
+
+export type DisplayTicket = { ticket: number, initials: string, doctor_name: string, 
+/**
+ * The doctor's place in `doctors` (two doctors may share a name).
+ */
+doctor_index: number, position: number, };
+
 export type DoctorAvailability = { doctor_id: string, blocks: Array<AvailabilityBlock>, 
 /**
  * Exceptions that end after now.
@@ -224,7 +245,11 @@ date: string, doctor_id?: string | null,
 /**
  * Include cancelled and no-show appointments.
  */
-include_inactive?: boolean | null, };
+include_inactive?: boolean | null, 
+/**
+ * How many days from `date` (1–7, default 1): 7 for a week view.
+ */
+days?: number | null, };
 
 export type ListDepartmentsInput = { include_inactive?: boolean | null, };
 
@@ -316,13 +341,17 @@ date_of_birth?: string | null, estimated_age_years?: number | null, phone?: stri
  */
 photo_data_url?: string | null, };
 
-export type Permission = "users.manage" | "settings.manage" | "audit.view" | "backup.manage" | "sync.manage" | "patients.read" | "patients.write" | "patients.merge" | "schedule.read" | "schedule.write" | "queue.manage" | "availability.set_own" | "display.view" | "clinical.read" | "clinical.write" | "clinical.sign" | "vitals.write" | "prescriptions.write" | "prescriptions.dispense" | "billing.read" | "billing.write" | "billing.refund" | "pricelist.manage" | "reports.finance" | "inventory.read" | "inventory.write" | "messages.use" | "notices.post";
+export type Permission = "users.manage" | "settings.manage" | "audit.view" | "backup.manage" | "sync.manage" | "patients.read" | "patients.write" | "patients.merge" | "schedule.read" | "schedule.write" | "queue.manage" | "queue.call" | "availability.set_own" | "display.view" | "clinical.read" | "clinical.write" | "clinical.sign" | "vitals.write" | "prescriptions.write" | "prescriptions.dispense" | "billing.read" | "billing.write" | "billing.refund" | "pricelist.manage" | "reports.finance" | "inventory.read" | "inventory.write" | "messages.use" | "notices.post";
 
 export type QueueEntry = { 
 /**
  * 1, 2, 3 … in the order patients will be called.
  */
-position: number, appointment: Appointment, };
+position: number, 
+/**
+ * The day's check-in number (the ticket shown on the waiting-room display).
+ */
+ticket: number, appointment: Appointment, };
 
 export type QueueInput = { 
 /**
@@ -342,7 +371,19 @@ allergies?: Array<AllergyInput> | null,
  */
 acknowledge_duplicates?: boolean | null, };
 
+export type RemoveAvailabilityExceptionInput = { exception_id: string, };
+
 export type RemoveFromWaitlistInput = { entry_id: string, reason: string, };
+
+export type RepeatInput = { 
+/**
+ * Weeks between occurrences (1–4).
+ */
+every_weeks: number, 
+/**
+ * Occurrences in all, the first included (2–52).
+ */
+count: number, };
 
 export type RescheduleAppointmentInput = { appointment_id: string, 
 /**
@@ -352,7 +393,12 @@ starts_at: string,
 /**
  * Another doctor (default: the same).
  */
-doctor_id?: string | null, outside_availability?: boolean | null, acknowledge_patient_overlap?: boolean | null, };
+doctor_id?: string | null, outside_availability?: boolean | null, acknowledge_patient_overlap?: boolean | null, 
+/**
+ * For an appointment of a series: this one only (default) or this and the following ones
+ * (each moved by the same amount of clinic time, to the same doctor).
+ */
+scope?: SeriesScope | null, };
 
 export type ResetPasswordInput = { username: string, new_password: string, 
 /**
@@ -384,6 +430,8 @@ export type SearchResult = { hits: Array<PatientHit>,
  * The query as understood (`name`, `phone`, `mrn`, `date_of_birth`, `recent`).
  */
 interpreted_as: string, };
+
+export type SeriesScope = "this" | "following";
 
 export type SetAllergyStatusInput = { allergy_id: string, status: AllergyStatus, 
 /**
@@ -490,6 +538,16 @@ export type VisitType = { id: string, name: string, minutes: number, buffer_minu
  */
 colour: string, active: boolean, };
 
+export type WaitingRoomDisplay = { clinic_name: string, 
+/**
+ * UTC, RFC 3339.
+ */
+generated_at: string, doctors: Array<DisplayDoctor>, 
+/**
+ * Waiting patients in calling order per doctor: ticket numbers and initials only.
+ */
+queue: Array<DisplayTicket>, };
+
 export type WaitlistEntry = { id: string, patient_id: string, patient_name: string, doctor_id: string | null, specialization: string | null, visit_type_id: string, note: string, 
 /**
  * `waiting`, `offered`, `booked` or `removed`.
@@ -546,6 +604,7 @@ export interface Commands {
   open_patient_chart: { input: OpenPatientChartInput; output: PatientChart };
   record_allergy: { input: RecordAllergyInput; output: Allergy };
   register_patient: { input: RegisterPatientInput; output: Patient };
+  remove_availability_exception: { input: RemoveAvailabilityExceptionInput; output: DoctorAvailability };
   remove_from_waitlist: { input: RemoveFromWaitlistInput; output: WaitlistEntry };
   reschedule_appointment: { input: RescheduleAppointmentInput; output: Appointment };
   reset_password: { input: ResetPasswordInput; output: UserView };
@@ -564,6 +623,7 @@ export interface Commands {
   update_user: { input: UpdateUserInput; output: UserView };
   verify_database: { input: NoInput; output: VerifyReport };
   waiting_queue: { input: QueueInput; output: Array<QueueEntry> };
+  waiting_room_display: { input: NoInput; output: WaitingRoomDisplay };
   whoami: { input: NoInput; output: WhoAmI };
 }
 
@@ -606,6 +666,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "open_patient_chart",
   "record_allergy",
   "register_patient",
+  "remove_availability_exception",
   "remove_from_waitlist",
   "reschedule_appointment",
   "reset_password",
@@ -624,6 +685,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "update_user",
   "verify_database",
   "waiting_queue",
+  "waiting_room_display",
   "whoami",
 ];
 
@@ -634,11 +696,11 @@ export const COMMAND_ACCESS: Readonly<Record<CommandName, "public" | "signed-in"
   add_to_waitlist: "schedule.write",
   app_status: "public",
   book_appointment: "schedule.write",
-  call_next_patient: "queue.manage",
+  call_next_patient: "queue.call",
   cancel_appointment: "schedule.write",
   change_password: "signed-in",
   check_in_appointment: "queue.manage",
-  complete_appointment: "queue.manage",
+  complete_appointment: "queue.call",
   create_backup: "backup.manage",
   create_demo_clinic: "public",
   create_department: "users.manage",
@@ -665,6 +727,7 @@ export const COMMAND_ACCESS: Readonly<Record<CommandName, "public" | "signed-in"
   open_patient_chart: "patients.read",
   record_allergy: "patients.write",
   register_patient: "patients.write",
+  remove_availability_exception: "schedule.write",
   remove_from_waitlist: "schedule.write",
   reschedule_appointment: "schedule.write",
   reset_password: "users.manage",
@@ -674,7 +737,7 @@ export const COMMAND_ACCESS: Readonly<Record<CommandName, "public" | "signed-in"
   set_my_availability: "availability.set_own",
   set_weekly_availability: "schedule.write",
   setup_clinic: "public",
-  start_consultation: "queue.manage",
+  start_consultation: "queue.call",
   unlock_session: "public",
   update_clinic_settings: "settings.manage",
   update_department: "users.manage",
@@ -683,14 +746,15 @@ export const COMMAND_ACCESS: Readonly<Record<CommandName, "public" | "signed-in"
   update_user: "users.manage",
   verify_database: "audit.view",
   waiting_queue: "queue.manage",
+  waiting_room_display: "display.view",
   whoami: "signed-in",
 };
 
 /** The permission matrix (crates/core/src/access): each role's permissions. */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   admin: ["users.manage", "settings.manage", "audit.view", "backup.manage", "sync.manage", "patients.read", "patients.write", "patients.merge", "schedule.read", "schedule.write", "display.view", "billing.read", "pricelist.manage", "reports.finance", "inventory.read", "messages.use", "notices.post"],
-  doctor: ["patients.read", "patients.write", "schedule.read", "queue.manage", "availability.set_own", "display.view", "clinical.read", "clinical.write", "clinical.sign", "vitals.write", "prescriptions.write", "inventory.read", "messages.use"],
-  nurse: ["patients.read", "patients.write", "schedule.read", "queue.manage", "display.view", "clinical.read", "vitals.write", "inventory.read", "messages.use"],
+  doctor: ["patients.read", "patients.write", "schedule.read", "queue.manage", "queue.call", "availability.set_own", "display.view", "clinical.read", "clinical.write", "clinical.sign", "vitals.write", "prescriptions.write", "inventory.read", "messages.use"],
+  nurse: ["patients.read", "patients.write", "schedule.read", "queue.manage", "queue.call", "display.view", "clinical.read", "vitals.write", "inventory.read", "messages.use"],
   receptionist: ["patients.read", "patients.write", "schedule.read", "schedule.write", "queue.manage", "display.view", "billing.read", "billing.write", "messages.use"],
   pharmacist: ["patients.read", "prescriptions.dispense", "inventory.read", "inventory.write", "messages.use"],
   accountant: ["patients.read", "billing.read", "billing.write", "billing.refund", "pricelist.manage", "reports.finance", "messages.use"],

@@ -58,7 +58,9 @@ function SessionGate({ clinicName }: { clinicName: string | null }) {
     case "active":
       return (
         <>
-          <IdleGuard minutes={state.session.idleLockMinutes} />
+          {/* The kiosk's display shows no patient data and polls Rust (which keeps its session
+              awake): locking it would only blank the waiting room's screen. */}
+          {state.session.user.role === "kiosk" ? null : <IdleGuard minutes={state.session.idleLockMinutes} />}
           {state.session.user.must_change_password ? <ForcePasswordChange /> : <AppFrame />}
         </>
       );

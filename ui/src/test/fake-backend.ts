@@ -20,6 +20,7 @@ import type {
 } from "../api/generated";
 import { COMMAND_ACCESS, ROLE_PERMISSIONS } from "../api/generated";
 import { createPatientStore } from "./fake-patients";
+import { createSchedulingStore } from "./fake-scheduling";
 
 /** The real permission matrix, generated from crates/core/src/access. */
 export function permissionsOf(role: Role): Permission[] {
@@ -93,31 +94,49 @@ export class FakeError extends Error {
   }
 }
 
-/** Scheduling commands exist in Rust; the calendar UI (and its faithful fake) comes next. */
-const SCHEDULING_COMMANDS = [
-  "list_visit_types",
-  "save_visit_type",
-  "get_doctor_availability",
-  "set_weekly_availability",
-  "add_availability_exception",
-  "find_slots",
-  "book_appointment",
-  "reschedule_appointment",
-  "cancel_appointment",
-  "list_day",
-  "check_in_appointment",
-  "start_consultation",
-  "complete_appointment",
-  "mark_no_show",
-  "waiting_queue",
-  "call_next_patient",
-  "add_to_waitlist",
-  "list_waitlist",
-  "accept_waitlist_offer",
-  "decline_waitlist_offer",
-  "remove_from_waitlist",
-] as const satisfies readonly CommandName[];
-type SchedulingCommand = (typeof SCHEDULING_COMMANDS)[number];
+const SCHEDULE_TABLES = ["appointments", "appointment_transitions"] as const;
+
+/**
+ * The tables each write command changes (Rust's change log names), for the `clinic-changed`
+ * event the Rust shell emits after every committed write.
+ */
+export const TABLES_WRITTEN: Partial<Record<CommandName, readonly string[]>> = {
+  setup_clinic: ["clinic", "users"],
+  create_demo_clinic: ["clinic", "users", "departments", "patients", "patient_allergies", "visit_types", "availability_blocks", ...SCHEDULE_TABLES, "waitlist_entries"],
+  update_clinic_settings: ["clinic"],
+  change_password: ["users"],
+  create_user: ["users"],
+  update_user: ["users"],
+  reset_password: ["users"],
+  disable_user: ["users"],
+  enable_user: ["users"],
+  update_staff_profile: ["users"],
+  set_my_availability: ["users"],
+  create_department: ["departments"],
+  update_department: ["departments", "users"],
+  register_patient: ["patients", "patient_allergies"],
+  update_patient: ["patients"],
+  record_allergy: ["patient_allergies"],
+  set_allergy_status: ["patient_allergies"],
+  merge_patients: ["patients", "patient_allergies", ...SCHEDULE_TABLES, "waitlist_entries"],
+  save_visit_type: ["visit_types"],
+  set_weekly_availability: ["availability_blocks"],
+  add_availability_exception: ["availability_exceptions"],
+  remove_availability_exception: ["availability_exceptions"],
+  book_appointment: SCHEDULE_TABLES,
+  reschedule_appointment: [...SCHEDULE_TABLES, "waitlist_entries"],
+  cancel_appointment: [...SCHEDULE_TABLES, "waitlist_entries"],
+  mark_no_show: [...SCHEDULE_TABLES, "waitlist_entries"],
+  check_in_appointment: SCHEDULE_TABLES,
+  // The doctor turns busy during a consultation, and available again after it.
+  start_consultation: [...SCHEDULE_TABLES, "users"],
+  call_next_patient: [...SCHEDULE_TABLES, "users"],
+  complete_appointment: [...SCHEDULE_TABLES, "users"],
+  add_to_waitlist: ["waitlist_entries"],
+  accept_waitlist_offer: ["waitlist_entries", ...SCHEDULE_TABLES],
+  decline_waitlist_offer: ["waitlist_entries"],
+  remove_from_waitlist: ["waitlist_entries"],
+};
 
 function fail(code: ErrorCode, message: string, field?: string): never {
   throw new FakeError(field === undefined ? { code, message } : { code, message, field });
@@ -145,6 +164,18 @@ export function createFakeBackend(options: FakeBackendOptions = {}) {
     newId,
     fail,
     settings: () => settings,
+    audit: (action, detail, table, id) => {
+      record(currentActor, action, "ok", detail, { table, id });
+    },
+  });
+
+  const schedulingStore = createSchedulingStore({
+    now,
+    newId,
+    fail,
+    settings: () => settings,
+    users: () => users.values(),
+    patients: () => patientStore.patients,
     audit: (action, detail, table, id) => {
       record(currentActor, action, "ok", detail, { table, id });
     },
@@ -350,6 +381,7 @@ export function createFakeBackend(options: FakeBackendOptions = {}) {
       if (u) u.consultation_fee = fee;
     }
     patientStore.seedDemo();
+    schedulingStore.seedDemo();
   }
 
   if (options.state === "demo") seedDemo();
@@ -538,10 +570,7 @@ export function createFakeBackend(options: FakeBackendOptions = {}) {
     },
     verify_database: () => ({ database_problems: [], audit: { entries: audit.length, problems: [] }, clean: true }),
     create_backup: () => fail("internal", "backups are not part of the fake backend"),
-    // Scheduling has Rust commands but no screens yet; its fake arrives with the calendar UI.
-    ...(Object.fromEntries(
-      SCHEDULING_COMMANDS.map((name) => [name, () => fail("internal", `${name} is not part of the fake backend yet`)]),
-    ) as unknown as Pick<Handlers, SchedulingCommand>),
+    ...schedulingStore.handlers,
     ...patientStore.handlers,
     list_departments: (input) =>
       [...departments.values()]
@@ -640,6 +669,14 @@ export function createFakeBackend(options: FakeBackendOptions = {}) {
     }
   }
 
+  /** Listeners of `clinic-changed` (the gateway's event source in tests and screenshots). */
+  const changeListeners = new Set<(tables: string[]) => void>();
+  function emitClinicChanged(tables: readonly string[]) {
+    for (const listener of [...changeListeners]) listener([...tables]);
+  }
+  /** Writes made "on another workstation": this one hears of them only once sync brings them. */
+  let elsewhere = 0;
+
   return {
     calls,
     users,
@@ -647,6 +684,7 @@ export function createFakeBackend(options: FakeBackendOptions = {}) {
     departments,
     patients: patientStore.patients,
     allergies: patientStore.allergies,
+    scheduling: schedulingStore,
     get settings() {
       return settings;
     },
@@ -655,6 +693,24 @@ export function createFakeBackend(options: FakeBackendOptions = {}) {
       const queue = forced.get(name) ?? [];
       queue.push(error);
       forced.set(name, queue);
+    },
+    /** Subscribes to `clinic-changed` like the gateway's `onClinicChanged` (pass it to `setEventSource`). */
+    onClinicChanged: (listener: (tables: string[]) => void): (() => void) => {
+      changeListeners.add(listener);
+      return () => {
+        changeListeners.delete(listener);
+      };
+    },
+    /** Emits `clinic-changed` as Rust does for rows that arrive by sync. */
+    emitClinicChanged,
+    /** Runs `write` as if on another workstation: no `clinic-changed` here (sync has not run yet). */
+    asAnotherWorkstation: async <T>(write: () => Promise<T>): Promise<T> => {
+      elsewhere += 1;
+      try {
+        return await write();
+      } finally {
+        elsewhere -= 1;
+      }
     },
     /** Simulates Rust's idle lock of every open session. */
     lockAllSessions() {
@@ -665,7 +721,16 @@ export function createFakeBackend(options: FakeBackendOptions = {}) {
       if (options.latency) await new Promise((r) => setTimeout(r, options.latency));
       else await Promise.resolve();
       try {
-        return structuredClone(dispatch(name, token, input));
+        const output = structuredClone(dispatch(name, token, input));
+        // Like the Rust shell: after the write committed, every window hears which tables changed
+        // (the event travels beside the command's answer, so it arrives just after it).
+        const tables = TABLES_WRITTEN[name as CommandName];
+        if (tables && elsewhere === 0) {
+          setTimeout(() => {
+            emitClinicChanged(tables);
+          }, 0);
+        }
+        return output;
       } catch (error) {
         // Like Tauri: the rejection is the serialized AppError, a plain object.
         // eslint-disable-next-line @typescript-eslint/only-throw-error

@@ -1,5 +1,5 @@
 import "@testing-library/jest-dom/vitest";
-import { cleanup } from "@testing-library/react";
+import { cleanup, configure } from "@testing-library/react";
 import { afterEach } from "vitest";
 import "../i18n";
 
@@ -37,3 +37,7 @@ if (typeof (Element.prototype as Partial<Element>).scrollIntoView !== "function"
 afterEach(() => {
   cleanup();
 });
+
+// The signed-in app is loaded on demand (app/App.tsx): the first sign-in of a test file waits for
+// every section's code to load, which takes more than the default second on a busy machine.
+configure({ asyncUtilTimeout: 5000 });

@@ -10,6 +10,7 @@ import type { BaseLocationHook } from "wouter";
 import { memoryLocation } from "wouter/memory-location";
 import { call, onCommandError, setSessionToken } from "../../api/gateway";
 import type { LoginOutput, Permission, UserView } from "../../api/generated";
+import { DISPLAY_PATH, isDisplayWindow } from "../display/route";
 
 export interface Session {
   user: UserView;
@@ -35,7 +36,15 @@ type Action =
   | { type: "password-change-required" }
   | { type: "idle-lock-changed"; minutes: number };
 
-function fromOutput(output: LoginOutput, location: Session["location"] = memoryLocation({ path: "/" })): Session {
+/**
+ * Where a sign-in starts: the waiting-room display for the kiosk account and in the display
+ * window (opened at `/display`), Home otherwise.
+ */
+export function landingPath(user: UserView): string {
+  return user.role === "kiosk" || isDisplayWindow() ? DISPLAY_PATH : "/";
+}
+
+function fromOutput(output: LoginOutput, location: Session["location"] = memoryLocation({ path: landingPath(output.user) })): Session {
   return {
     user: output.user,
     permissions: new Set(output.permissions),

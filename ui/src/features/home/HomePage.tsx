@@ -7,7 +7,7 @@ import { PageHeader } from "../../components/PageHeader";
 import { useFormat } from "../../lib/format";
 import { useSession } from "../auth/session";
 
-type NowKey = "patients" | "registerPatient" | "staff" | "availability" | "users" | "departments" | "mergePatients" | "settings" | "audit" | "account" | "lock";
+type NowKey = "today" | "workingHours" | "patients" | "registerPatient" | "staff" | "availability" | "users" | "departments" | "mergePatients" | "settings" | "audit" | "account" | "lock";
 
 /**
  * Each role lands on its own page. It says plainly what works today and what comes later:
@@ -20,10 +20,12 @@ export function HomePage() {
   const role: Role = user.role;
 
   const now: { key: NowKey; href?: string }[] = [];
+  if (permissions.has("schedule.read")) now.push({ key: "today", href: "/today" });
   if (permissions.has("patients.read")) now.push({ key: "patients", href: "/patients" });
   if (permissions.has("patients.write")) now.push({ key: "registerPatient", href: "/patients/new" });
   now.push({ key: "staff", href: "/staff" });
   if (permissions.has("availability.set_own")) now.push({ key: "availability", href: "/staff" });
+  if (permissions.has("schedule.write")) now.push({ key: "workingHours", href: "/availability" });
   if (permissions.has("users.manage")) now.push({ key: "users", href: "/users" }, { key: "departments", href: "/departments" });
   if (permissions.has("patients.merge")) now.push({ key: "mergePatients", href: "/patients/merge" });
   if (permissions.has("settings.manage")) now.push({ key: "settings", href: "/settings" });

@@ -1,5 +1,6 @@
 // Merging a duplicate record into the surviving one (`merge_patients`, administrators only): pick
 // both with a search, compare them side by side, give a reason, confirm, see what moved.
+import type { TFunction } from "i18next";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ArrowLeftRight, ArrowRight, CircleCheck, GitMerge, RotateCcw } from "lucide-react";
@@ -428,6 +429,6 @@ function MergeDone({ result, onAgain }: { result: MergeResult; onAgain: () => vo
   );
 }
 
-function tableLabel(t: ReturnType<typeof useTranslation>["t"], table: string): string {
+function tableLabel(t: TFunction, table: string): string {
   return table === "patient_allergies" ? t("merge.tables.patient_allergies") : table.replaceAll("_", " ");
 }

@@ -2,6 +2,7 @@
 // On submit the possible duplicates are asked for first (`find_patient_duplicates`, which also
 // validates every field on the Rust side); when there are any, the user opens one of them or
 // registers anyway (`acknowledge_duplicates`).
+import type { TFunction } from "i18next";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Plus, Trash2, TriangleAlert } from "lucide-react";
@@ -48,7 +49,7 @@ export function EditPatientPage() {
 
 const EMPTY_ALLERGY = { substance: "", reaction: "", severity: "unknown" as AllergySeverity };
 
-function makeSchema(t: ReturnType<typeof useTranslation>["t"], idPattern: string, idExample: string) {
+function makeSchema(t: TFunction, idPattern: string, idExample: string) {
   const matcher = nationalIdMatcher(idPattern);
   return z
     .object({

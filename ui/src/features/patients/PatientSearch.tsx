@@ -1,6 +1,7 @@
 // Search as you type over `search_patients`: a combobox whose results are a listbox (arrow keys
 // move, Enter opens, Escape clears). Used by the Patients page and the merge screen's pickers.
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import type { TFunction } from "i18next";
 import { History, Search, TriangleAlert, X } from "lucide-react";
 import { useEffect, useId, useRef, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
@@ -301,7 +302,7 @@ export function PatientSearch({ testId, label, hideLabel = false, placeholder, a
 // The name gets the room: the other columns are as narrow as their content allows.
 const ROW_GRID = "grid grid-cols-[8.5rem_minmax(12rem,1fr)_4.5rem_10rem_9.5rem_6rem] items-center gap-3 px-3";
 
-function interpretedLabel(t: ReturnType<typeof useTranslation>["t"], interpretedAs: string): string {
+function interpretedLabel(t: TFunction, interpretedAs: string): string {
   switch (interpretedAs) {
     case "phone":
       return t("patients.interpreted.phone");

@@ -107,6 +107,7 @@ describe("patient search", () => {
 
   it("hides patients from the waiting-room display", async () => {
     const { backend } = await openAs("display");
+    await screen.findByTestId("display-doctor-0");
     expect(screen.queryByTestId("nav-patients")).not.toBeInTheDocument();
     expect(backend.calls.some((c) => c.name === "search_patients")).toBe(false);
   });

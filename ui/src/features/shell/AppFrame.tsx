@@ -3,25 +3,42 @@ import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, Redirect, Route, Router, Switch, useLocation } from "wouter";
 import { useQuery } from "@tanstack/react-query";
+import { useLiveUpdates } from "../../api/live";
 import { appStatusQuery } from "../../api/queries";
 import { Button } from "../../components/Button";
 import { cn } from "../../components/cn";
 import { Logo } from "../../components/Logo";
 import { ClinicFormatProvider } from "../../lib/format";
 import { useSession, useSessionApi } from "../auth/session";
+import { DisplayPage } from "../display/DisplayPage";
+import { DISPLAY_PATH } from "../display/route";
 import { registerBuiltinPaletteProviders } from "../palette/builtin";
 import { registerPatientPaletteProvider } from "../patients/palette";
 import { CommandPalette } from "../palette/CommandPalette";
+import { StatusMenu } from "../staff/StatusMenu";
 import { NotAvailable } from "./NotAvailable";
 import { ROUTES, allowedSections, sectionOf, type Section } from "./sections";
 
-/** The signed-in app: top bar, navigation from the user's permissions, and the sections. */
+/**
+ * The signed-in app: top bar, navigation from the user's permissions, and the sections; or the
+ * waiting-room display, full screen without them (the kiosk account sees nothing else).
+ */
 export function AppFrame() {
   const session = useSession();
+  useLiveUpdates();
   return (
     <Router hook={session.location.hook}>
       <ClinicFormatProvider>
-        <Frame />
+        {session.user.role === "kiosk" ? (
+          <DisplayPage />
+        ) : (
+          <Switch>
+            <Route path={DISPLAY_PATH}>{session.permissions.has("display.view") ? <DisplayPage /> : <Redirect to="/" />}</Route>
+            <Route>
+              <Frame />
+            </Route>
+          </Switch>
+        )}
       </ClinicFormatProvider>
     </Router>
   );
@@ -78,6 +95,7 @@ function Frame() {
           <kbd className="rounded border border-ink-200 bg-white px-1.5 py-0.5 font-sans text-xs text-ink-600">{t("frame.searchHint")}</kbd>
         </button>
         <div className="ml-auto flex items-center gap-2">
+          {session.permissions.has("availability.set_own") ? <StatusMenu /> : null}
           <div className="mr-1 hidden text-right leading-tight sm:block" data-testid="current-user">
             <div className="text-sm font-medium text-ink-900">{session.user.full_name}</div>
             <div className="text-xs text-ink-600">

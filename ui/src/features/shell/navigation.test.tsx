@@ -41,12 +41,19 @@ describe("navigation from permissions", () => {
     ["nurse.muller", "Nurse station"],
     ["pharmacy", "Dispensary"],
     ["accounts", "Back office"],
-    ["display", "Waiting-room display"],
   ])("gives %s a home of their own", async (username, title) => {
     const { user } = renderApp({ state: "demo" });
     await signInAs(user, username);
     expect(await screen.findByTestId("home-title")).toHaveTextContent(title);
     expect(screen.getByText("Coming in later releases")).toBeInTheDocument();
+  });
+
+  it("lands the kiosk account on the waiting-room display, without the app frame", async () => {
+    const { user } = renderApp({ state: "demo" });
+    await signInAs(user, "display");
+    expect(await screen.findByTestId("display-page")).toBeInTheDocument();
+    expect(screen.queryByTestId("app-frame")).not.toBeInTheDocument();
+    expect(screen.queryByRole("navigation")).not.toBeInTheDocument();
   });
 
   it("answers 'not available' on a route the role lacks", async () => {

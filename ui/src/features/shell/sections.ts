@@ -3,23 +3,26 @@
 // the commands anyway). A section may own further routes (a chart, a form), each with the
 // permission it needs on top of the section's.
 import type { LucideIcon } from "lucide-react";
-import { Building2, GitMerge, House, Info, KeyRound, Network, ScrollText, Stethoscope, UserRound, Users } from "lucide-react";
+import { Building2, CalendarClock, CalendarDays, ClipboardList, GitMerge, House, Info, KeyRound, Network, ScrollText, Stethoscope, UserRound, Users } from "lucide-react";
 import type { ComponentType } from "react";
 import type { Permission } from "../../api/generated";
 import { AboutPage } from "../about/AboutPage";
 import { ChangePasswordPage } from "../account/ChangePasswordPage";
 import { AuditPage } from "../audit/AuditPage";
+import { AvailabilityPage } from "../availability/AvailabilityPage";
 import { HomePage } from "../home/HomePage";
 import { MergePatientsPage } from "../patients/MergePatientsPage";
 import { PatientChartPage } from "../patients/PatientChartPage";
 import { EditPatientPage, NewPatientPage } from "../patients/PatientForm";
 import { PatientsPage } from "../patients/PatientsPage";
+import { TodayPage } from "../reception/TodayPage";
+import { CalendarRoute } from "../scheduling/CalendarRoute";
 import { ClinicSettingsPage } from "../settings/ClinicSettingsPage";
 import { DepartmentsPage } from "../staff/DepartmentsPage";
 import { StaffPage } from "../staff/StaffPage";
 import { UsersPage } from "../users/UsersPage";
 
-export type SectionId = "home" | "patients" | "staff" | "users" | "departments" | "merge" | "settings" | "audit" | "account" | "about";
+export type SectionId = "home" | "today" | "calendar" | "availability" | "patients" | "staff" | "users" | "departments" | "merge" | "settings" | "audit" | "account" | "about";
 
 export interface SubRoute {
   /** A wouter pattern, e.g. `/patients/:id`. */
@@ -42,6 +45,8 @@ export interface Section {
 
 export const SECTIONS: readonly Section[] = [
   { id: "home", path: "/", permission: null, group: "main", icon: House, component: HomePage },
+  { id: "today", path: "/today", permission: "schedule.read", group: "main", icon: ClipboardList, component: TodayPage },
+  { id: "calendar", path: "/calendar", permission: "schedule.read", group: "main", icon: CalendarDays, component: CalendarRoute },
   {
     id: "patients",
     path: "/patients",
@@ -56,6 +61,7 @@ export const SECTIONS: readonly Section[] = [
     ],
   },
   { id: "staff", path: "/staff", permission: null, group: "main", icon: Stethoscope, component: StaffPage },
+  { id: "availability", path: "/availability", permission: "schedule.write", group: "main", icon: CalendarClock, component: AvailabilityPage },
   { id: "users", path: "/users", permission: "users.manage", group: "admin", icon: Users, component: UsersPage },
   { id: "departments", path: "/departments", permission: "users.manage", group: "admin", icon: Network, component: DepartmentsPage },
   { id: "merge", path: "/patients/merge", permission: "patients.merge", group: "admin", icon: GitMerge, component: MergePatientsPage },

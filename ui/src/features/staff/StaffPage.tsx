@@ -30,14 +30,14 @@ import { useCan, useSession } from "../auth/session";
 export const AVAILABILITIES: readonly Availability[] = ["available", "busy", "away", "offline"];
 const STAFF_ROLES: readonly Role[] = ["doctor", "nurse", "receptionist", "pharmacist", "accountant", "admin"];
 const availabilityTone: Record<Availability, Tone> = { available: "ok", busy: "warn", away: "info", offline: "neutral" };
-const dotColour: Record<Availability, string> = { available: "bg-ok-700", busy: "bg-warn-700", away: "bg-accent-700", offline: "bg-ink-500" };
+export const AVAILABILITY_DOT: Record<Availability, string> = { available: "bg-ok-700", busy: "bg-warn-700", away: "bg-accent-700", offline: "bg-ink-500" };
 
 export function AvailabilityBadge({ availability, since }: { availability: Availability; since?: string | null }) {
   const { t } = useTranslation();
   const format = useFormat();
   return (
     <Badge tone={availabilityTone[availability]}>
-      <span aria-hidden="true" className={`size-2 rounded-full ${dotColour[availability]}`} />
+      <span aria-hidden="true" className={`size-2 rounded-full ${AVAILABILITY_DOT[availability]}`} />
       {t(`staff.availability.${availability}`)}
       {since ? <span className="sr-only">, {t("staff.since", { time: format.dateTime(since) })}</span> : null}
     </Badge>

@@ -23,7 +23,8 @@ describe("users (admin)", () => {
   });
 
   it("shows a loading state, then the table", async () => {
-    const app = renderApp({ state: "demo", latency: 30 });
+    // Long enough that the loading state cannot slip between two looks on a busy machine.
+    const app = renderApp({ state: "demo", latency: 400 });
     await signInAs(app.user, "admin");
     await app.user.click(await screen.findByTestId("nav-users"));
     expect(await screen.findByText("Loading users…")).toBeInTheDocument();

@@ -1,0 +1,53 @@
+// Live updates: Rust emits `clinic-changed` with the tables a committed write touched (on this
+// workstation, or arrived by sync), and the cached answers that read those tables are refetched.
+// Mounted once per window (the app frame, which also holds the waiting-room display).
+import { useQueryClient, type QueryClient } from "@tanstack/react-query";
+import { useEffect } from "react";
+import { onClinicChanged } from "./gateway";
+import type { CommandName } from "./generated";
+
+const SCHEDULE: readonly CommandName[] = ["list_day", "waiting_queue", "find_slots", "waiting_room_display", "open_patient_chart"];
+const AVAILABILITY: readonly CommandName[] = ["get_doctor_availability", "find_slots", "waiting_room_display"];
+
+/** Which read commands answer from each table (table names as in Rust's change log). */
+export const READS_BY_TABLE: Readonly<Record<string, readonly CommandName[]>> = {
+  appointments: [...SCHEDULE, "list_waitlist"],
+  appointment_transitions: SCHEDULE,
+  waitlist_entries: ["list_waitlist"],
+  availability_blocks: AVAILABILITY,
+  availability_exceptions: AVAILABILITY,
+  visit_types: ["list_visit_types", "find_slots", "list_day", "waiting_queue"],
+  // Doctors' names, availability (also set by Rust during a consultation), profiles.
+  users: ["list_staff", "list_users", "list_departments", "waiting_room_display", "list_day", "waiting_queue", "find_slots"],
+  departments: ["list_departments", "list_staff", "list_users"],
+  patients: ["search_patients", "open_patient_chart", "list_day", "waiting_queue", "list_waitlist", "waiting_room_display"],
+  patient_allergies: ["search_patients", "open_patient_chart"],
+  clinic: ["get_clinic_settings", "app_status", "waiting_room_display", "list_day", "waiting_queue"],
+};
+
+/** The read commands to refetch after a change of `tables`. */
+export function readsOf(tables: readonly string[]): Set<CommandName> {
+  return new Set(tables.flatMap((table) => READS_BY_TABLE[table] ?? []));
+}
+
+/**
+ * Refetches the cached answers that read `tables`. A refetch already running is restarted: it
+ * may have been answered before the write.
+ */
+export function refreshAfterWrite(queryClient: QueryClient, tables: readonly string[]): Promise<void> {
+  const stale = readsOf(tables);
+  if (stale.size === 0) return Promise.resolve();
+  return queryClient.invalidateQueries({ predicate: (query) => stale.has(query.queryKey[0] as CommandName) });
+}
+
+/** Refetches the cached queries whose command reads a table another write changed. */
+export function useLiveUpdates(): void {
+  const queryClient = useQueryClient();
+  useEffect(
+    () =>
+      onClinicChanged((tables) => {
+        void refreshAfterWrite(queryClient, tables);
+      }),
+    [queryClient],
+  );
+}
