@@ -1014,3 +1014,79 @@ fn every_committed_write_tells_the_listeners_which_tables_changed() {
     call(&c.ws, &c.desk, "list_day", json!({"date": "2026-03-03"})).unwrap();
     assert_eq!(heard.lock().unwrap().len(), 1);
 }
+
+#[test]
+fn a_night_shift_books_and_offers_slots_across_midnight() {
+    let c = setup();
+    let admin = admin(&c.ws);
+    // Dr. Verdi works nights: Monday 20:00–24:00 and on into Tuesday 00:00–02:00.
+    call(
+        &c.ws,
+        &admin,
+        "set_weekly_availability",
+        json!({"doctor_id": c.doctor2, "blocks": [
+            {"weekday": 1, "start": "20:00", "end": "24:00", "room": "Night"},
+            {"weekday": 2, "start": "00:00", "end": "02:00", "room": "Night"}]}),
+    )
+    .unwrap();
+    // A 30-minute visit at 23:45 runs past midnight and stays inside the night shift.
+    let late = c.book(&c.maria, &c.doctor2, "2026-03-02T23:45").unwrap();
+    assert_eq!(late["starts_at"], "2026-03-02T22:45:00.000Z");
+    assert_eq!(late["ends_at"], "2026-03-02T23:15:00.000Z");
+    assert_eq!(late["room"], "Night");
+    // It is on Monday's list (it starts on Monday), not Tuesday's.
+    let monday = call(
+        &c.ws,
+        &c.desk,
+        "list_day",
+        json!({"date": "2026-03-02", "doctor_id": c.doctor2}),
+    )
+    .unwrap();
+    assert_eq!(monday["appointments"].as_array().unwrap().len(), 1);
+    let tuesday = call(
+        &c.ws,
+        &c.desk,
+        "list_day",
+        json!({"date": "2026-03-03", "doctor_id": c.doctor2}),
+    )
+    .unwrap();
+    assert_eq!(tuesday["appointments"].as_array().unwrap().len(), 0);
+    // Nobody can be booked over it from the Tuesday side.
+    let e = c.book(&c.luca, &c.doctor2, "2026-03-03T00:00").unwrap_err();
+    assert_eq!(
+        e.message,
+        "Dr. Paolo Verdi already has Maria Lopez 23:45–00:15"
+    );
+    // The slot finder walks the shift as one: 23:15, then 00:15 (after Maria), each once.
+    let slots = call(
+        &c.ws,
+        &c.desk,
+        "find_slots",
+        json!({"visit_type_id": c.visit, "doctor_id": c.doctor2, "from_date": "2026-03-02", "count": 12}),
+    )
+    .unwrap();
+    let starts: Vec<&str> = slots
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["local_start"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        starts,
+        [
+            "2026-03-02T20:00",
+            "2026-03-02T20:30",
+            "2026-03-02T21:00",
+            "2026-03-02T21:30",
+            "2026-03-02T22:00",
+            "2026-03-02T22:30",
+            "2026-03-02T23:00",
+            "2026-03-03T00:15",
+            "2026-03-03T00:45",
+            "2026-03-03T01:15",
+            // Next Monday night.
+            "2026-03-09T20:00",
+            "2026-03-09T20:30"
+        ]
+    );
+}

@@ -465,7 +465,43 @@ fn exceptions_between(
 
 /// The doctor's working intervals on a local date (UTC), with their rooms: template blocks
 /// plus extra hours, minus leave.
+/// A doctor's working intervals of one clinic date, where hours that run to midnight and go
+/// on after it (a night shift: 22:00–24:00, then 00:00–02:00 the next day) are one interval,
+/// owned by the evening it began: a visit or a slot may cross midnight.
 fn working_intervals(
+    c: &Connection,
+    zone: Tz,
+    doctor_id: &str,
+    blocks: &[(u32, u32, u32, String)],
+    date: NaiveDate,
+) -> AppResult<Vec<Interval>> {
+    let mut own = day_intervals(c, zone, doctor_id, blocks, date)?;
+    let midnight = |d: NaiveDate| local_naive_to_utc_lenient(zone, d.and_time(NaiveTime::MIN));
+    let day_start = midnight(date);
+    if let Some(before) = date.pred_opt() {
+        if day_intervals(c, zone, doctor_id, blocks, before)?
+            .iter()
+            .any(|(_, end, _)| *end == day_start)
+        {
+            own.retain(|(start, _, _)| *start != day_start);
+        }
+    }
+    if let Some(after) = date.succ_opt() {
+        let day_end = midnight(after);
+        if own.iter().any(|(_, end, _)| *end == day_end) {
+            let next = day_intervals(c, zone, doctor_id, blocks, after)?;
+            if let Some((_, goes_on_to, _)) = next.iter().find(|(start, _, _)| *start == day_end) {
+                for interval in own.iter_mut().filter(|(_, end, _)| *end == day_end) {
+                    interval.1 = *goes_on_to;
+                }
+            }
+        }
+    }
+    Ok(own)
+}
+
+/// The intervals of one clinic date alone: its template blocks plus extra hours, minus leave.
+fn day_intervals(
     c: &Connection,
     zone: Tz,
     doctor_id: &str,
@@ -533,7 +569,11 @@ pub(crate) fn covered_by_availability(
     let zone = clinic_zone(c)?;
     let blocks = load_blocks(c, doctor_id)?;
     let date = start.with_timezone(&zone).date_naive();
-    let intervals = working_intervals(c, zone, doctor_id, &blocks, date)?;
+    // After midnight, the interval may belong to the evening before (a night run).
+    let mut intervals = working_intervals(c, zone, doctor_id, &blocks, date)?;
+    if let Some(before) = date.pred_opt() {
+        intervals.extend(working_intervals(c, zone, doctor_id, &blocks, before)?);
+    }
     Ok(intervals
         .into_iter()
         .find(|(s, e, _)| *s <= start && end <= *e)
