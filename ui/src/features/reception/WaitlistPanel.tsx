@@ -10,7 +10,7 @@ import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { applyCommandError, errorMessage } from "../../api/errors";
 import { call } from "../../api/gateway";
-import type { PatientHit, StaffMember, VisitType, WaitlistEntry } from "../../api/generated";
+import type { StaffMember, VisitType, WaitlistEntry } from "../../api/generated";
 import { refreshAfterWrite } from "../../api/live";
 import { commandQuery } from "../../api/queries";
 import { Badge } from "../../components/Badge";
@@ -27,7 +27,7 @@ import { optionalText, requiredText } from "../../lib/validation";
 import { useCan } from "../auth/session";
 import { doctorsQuery } from "../staff/StatusMenu";
 import { BOARD_TABLES, visitTypesQuery } from "./board";
-import { focusFirstError, PatientPicker } from "./PatientPicker";
+import { focusFirstError, PatientPicker, type PickedPatient } from "../patients/PatientPicker";
 
 export const waitlistQuery = () => commandQuery("list_waitlist", {});
 
@@ -236,7 +236,7 @@ function AddDialog({ open, doctors, specializations, visitTypes, onClose, onDone
 function AddForm({ doctors, specializations, visitTypes, onClose, onDone }: { doctors: readonly StaffMember[]; specializations: readonly string[]; visitTypes: readonly VisitType[]; onClose: () => void; onDone: (entry: WaitlistEntry) => void }) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
-  const [patient, setPatient] = useState<PatientHit | null>(null);
+  const [patient, setPatient] = useState<PickedPatient | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
   const schema = useMemo(
     () =>
@@ -290,6 +290,7 @@ function AddForm({ doctors, specializations, visitTypes, onClose, onDone }: { do
       {formError ? <Banner tone="error" testId="form-error">{formError}</Banner> : null}
       <PatientPicker
         testId="waitlist-patient"
+        limit={5}
         label={t("today.patient")}
         value={patient}
         error={errors.patient_id?.message}

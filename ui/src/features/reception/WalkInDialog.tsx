@@ -8,7 +8,7 @@ import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { applyCommandError, isCommandError } from "../../api/errors";
 import { call } from "../../api/gateway";
-import type { Appointment, PatientHit } from "../../api/generated";
+import type { Appointment } from "../../api/generated";
 import { refreshAfterWrite } from "../../api/live";
 import { clinicSettingsQuery } from "../../api/queries";
 import { Banner } from "../../components/Banner";
@@ -20,7 +20,7 @@ import { clinicClock } from "../../lib/clinic-time";
 import { optionalText } from "../../lib/validation";
 import { doctorsQuery } from "../staff/StatusMenu";
 import { BOARD_TABLES, visitTypesQuery } from "./board";
-import { focusFirstError, PatientPicker } from "./PatientPicker";
+import { focusFirstError, PatientPicker, type PickedPatient } from "../patients/PatientPicker";
 
 const FIELDS = ["patient_id", "doctor_id", "visit_type_id", "reason", "acknowledge_patient_overlap"] as const;
 
@@ -40,7 +40,7 @@ function WalkInForm({ onClose, onDone }: { onClose: () => void; onDone: (appoint
   const doctors = useQuery(doctorsQuery());
   const visitTypes = useQuery(visitTypesQuery());
   const activeTypes = (visitTypes.data ?? []).filter((v) => v.active);
-  const [patient, setPatient] = useState<PatientHit | null>(null);
+  const [patient, setPatient] = useState<PickedPatient | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
   // Rust names a patient's other appointment at this time by this field: then reception decides.
   const [overlapAsked, setOverlapAsked] = useState(false);
@@ -109,6 +109,7 @@ function WalkInForm({ onClose, onDone }: { onClose: () => void; onDone: (appoint
       {formError ? <Banner tone="error" testId="form-error">{formError}</Banner> : null}
       <PatientPicker
         testId="walk-in-patient"
+        limit={5}
         label={t("today.patient")}
         value={patient}
         error={errors.patient_id?.message}

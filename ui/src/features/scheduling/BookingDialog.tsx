@@ -20,7 +20,7 @@ import { optionalText } from "../../lib/validation";
 import type { Doctor } from "./ClinicCalendar";
 import { clinicNow, confirmableOf, schedulingChanged, type Confirmable } from "./model";
 import { OverridePrompt, type Override } from "./OverridePrompt";
-import { PatientPicker, type PickedPatient } from "./PatientPicker";
+import { PatientPicker, type PickedPatient } from "../patients/PatientPicker";
 import { StartFields } from "./StartFields";
 
 export interface BookingDraft {
@@ -184,6 +184,7 @@ function BookingForm({ draft, doctors, visitTypes, zone, onClose, onBooked }: Om
       ) : null}
       <PatientPicker
         testId="book-patient"
+        label={t("calendar.book.patient")}
         value={patient}
         error={patientError}
         onChange={(p) => {

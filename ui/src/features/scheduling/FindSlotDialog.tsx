@@ -18,7 +18,7 @@ import { useFormat } from "../../lib/format";
 import type { Doctor } from "./ClinicCalendar";
 import { clinicToday, confirmableOf, schedulingChanged, type Confirmable } from "./model";
 import { OverridePrompt, type Override } from "./OverridePrompt";
-import { PatientPicker, type PickedPatient } from "./PatientPicker";
+import { PatientPicker, type PickedPatient } from "../patients/PatientPicker";
 
 export interface FindSlotDialogProps {
   open: boolean;
@@ -94,7 +94,7 @@ function FindSlotForm({ doctors, visitTypes, zone, onBooked }: FindSlotDialogPro
 
   return (
     <div className="flex flex-col gap-4">
-      <PatientPicker testId="find-patient" value={patient} onChange={setPatient} />
+      <PatientPicker testId="find-patient" label={t("calendar.book.patient")} value={patient} onChange={setPatient} />
       <div className="grid grid-cols-1 gap-4 sm:grid-cols-3">
         <SelectField label={t("calendar.book.visitType")} name="visit_type_id" testId="find-visit-type" value={visitTypeId} onChange={(e) => { setVisitTypeId(e.target.value); }}>
           {offered.map((v) => (
