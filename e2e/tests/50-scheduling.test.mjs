@@ -103,6 +103,25 @@ async function waitContent(browser, testid, re, timeout = 15_000) {
   );
 }
 
+/**
+ * Chooses a patient in a form's patient search: types the query, waits until the listed
+ * results answer exactly it (a search runs once typing pauses; never click a row that is about
+ * to be replaced), then picks the patient.
+ */
+async function pickPatient(browser, testid, query, mrn) {
+  await type(browser, `${testid}-search`, query);
+  await browser.waitUntil(
+    async () => {
+      const list = browser.$(sel(`${testid}-results`));
+      if (!(await list.isExisting())) return false;
+      return (await list.getAttribute("data-query")) === query && (await list.getAttribute("data-current")) === "true";
+    },
+    { timeout: 15_000, interval: 100, timeoutMsg: `the search for "${query}" never answered` },
+  );
+  await click(browser, `${testid}-hit-${mrn}`);
+  await shown(browser, `${testid}-chosen`);
+}
+
 /** The appointment's event on the calendar (its data-testid holds the appointment id). */
 async function eventOf(browser, id) {
   return shown(browser, `event-${id}`, 20_000);
@@ -150,9 +169,7 @@ story(
       await clickAt(browser, await slotAt(browser, "14:00"));
       await shown(browser, "booking-dialog", 15_000);
       assert.equal(await (await shown(browser, "book-start-time")).getValue(), "14:00");
-      await type(browser, "book-patient-search", "maria lopez");
-      await click(browser, `book-patient-hit-${maria.mrn}`);
-      await shown(browser, "book-patient-chosen");
+      await pickPatient(browser, "book-patient", "maria lopez", maria.mrn);
       await click(browser, "book-submit");
       await waitHidden(browser, "booking-dialog");
       const day = call(ctx.clinic, RECEPTION, "list_day", { date: ctx.today });
@@ -167,8 +184,7 @@ story(
     step("a second booking over her is refused with the store's message", async ({ browser, luca, app }) => {
       await click(browser, "calendar-book");
       await shown(browser, "booking-dialog");
-      await type(browser, "book-patient-search", "luca ferri");
-      await click(browser, `book-patient-hit-${luca.mrn}`);
+      await pickPatient(browser, "book-patient", "luca ferri", luca.mrn);
       const time = await shown(browser, "book-start-time");
       await time.selectByAttribute("value", "14:15");
       await click(browser, "book-submit");
