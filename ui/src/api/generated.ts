@@ -25,6 +25,12 @@ export type AllergySeverity = "mild" | "moderate" | "severe" | "unknown";
 
 export type AllergyStatus = "active" | "resolved" | "entered_in_error";
 
+export type AmendNoteInput = { note: EncounterNoteInput, 
+/**
+ * Why the signed note changes (kept with the amendment).
+ */
+reason: string, };
+
 export type AppError = { code: ErrorCode, message: string, field?: string, };
 
 export type AppStatus = { initialized: boolean, clinic_name: string | null, version: string, workstation_id: string, schema_version: number, };
@@ -211,6 +217,34 @@ export type DuplicateQuery = { patient: PatientInput,
  */
 exclude_patient_id?: string | null, };
 
+export type Encounter = { summary: EncounterSummary, 
+/**
+ * The note as it reads now (the last version), if any was written.
+ */
+note: NoteVersion | null, 
+/**
+ * Every version, oldest first: drafts, the signed text, amendments.
+ */
+history: Array<NoteVersion>, vitals: Array<Vitals>, };
+
+export type EncounterNoteInput = { encounter_id: string, subjective: string, objective: string, assessment: string, plan: string, };
+
+export type EncounterRef = { encounter_id: string, };
+
+export type EncounterStatus = "open" | "signed" | "entered_in_error";
+
+export type EncounterSummary = { id: string, patient_id: string, doctor_id: string, doctor_name: string, appointment_id: string | null, 
+/**
+ * UTC, RFC 3339.
+ */
+started_at: string, status: EncounterStatus, signed_at: string | null, signed_by_name: string | null, error_reason: string, 
+/**
+ * The assessment's first line (for lists and the chart timeline).
+ */
+headline: string, amendments: number, };
+
+export type EnteredInErrorInput = { encounter_id: string, reason: string, };
+
 export type ErrorCode = "validation" | "not_found" | "conflict" | "unauthenticated" | "session_locked" | "permission_denied" | "invalid_credentials" | "locked_out" | "account_disabled" | "password_change_required" | "wrong_key" | "schema_too_new" | "not_initialized" | "keychain" | "io" | "storage" | "integrity" | "internal";
 
 export type FindSlotsInput = { visit_type_id: string, 
@@ -295,6 +329,14 @@ export type MovedRecords = { table: string, rows: number, };
 
 export type NoInput = Record<symbol, never>;
 
+export type NoteKind = "draft" | "signed" | "amendment";
+
+export type NoteVersion = { version: number, kind: NoteKind, subjective: string, objective: string, assessment: string, plan: string, 
+/**
+ * Why an amendment was made (empty for drafts and the signed text).
+ */
+reason: string, author_name: string, written_at: string, };
+
 export type OpenPatientChartInput = { patient_id: string, };
 
 export type Patient = { id: string, mrn: string, given_name: string, family_name: string, other_names: string, sex: Sex, date_of_birth: string | null, dob_estimated: boolean, 
@@ -324,6 +366,8 @@ redirected_from: string | null,
  * … and its MRN.
  */
 redirected_from_mrn: string | null, timeline: Array<TimelineEntry>, };
+
+export type PatientEncountersInput = { patient_id: string, };
 
 export type PatientHit = { id: string, mrn: string, given_name: string, family_name: string, other_names: string, sex: Sex, date_of_birth: string | null, dob_estimated: boolean, age_years: number | null, phone: string, 
 /**
@@ -476,6 +520,12 @@ export type StaffMember = { id: string, username: string, full_name: string, rol
  */
 consultation_fee: string, signature_data_url: string, availability: Availability, availability_changed_at: string | null, };
 
+export type StartEncounterInput = { patient_id: string, 
+/**
+ * The appointment this consultation is for (none for a walk-in without one).
+ */
+appointment_id?: string | null, };
+
 export type Status = "scheduled" | "checked_in" | "in_consultation" | "completed" | "cancelled" | "no_show";
 
 export type TimelineEntry = { at: string, 
@@ -538,6 +588,36 @@ export type VisitType = { id: string, name: string, minutes: number, buffer_minu
  */
 colour: string, active: boolean, };
 
+export type Vitals = { id: string, patient_id: string, encounter_id: string | null, recorded_by_name: string, recorded_at: string, temperature_c: string | null, pulse_bpm: number | null, systolic_mmhg: number | null, diastolic_mmhg: number | null, respiratory_rate: number | null, spo2_percent: number | null, weight_kg: string | null, height_cm: string | null, 
+/**
+ * Derived from weight and height (kg/m², one decimal).
+ */
+bmi: string | null, 
+/**
+ * The fields outside their normal range, e.g. `["pulse_bpm", "spo2_percent"]`.
+ */
+abnormal: Array<string>, note: string, entered_in_error: boolean, error_reason: string, };
+
+export type VitalsErrorInput = { vitals_id: string, reason: string, };
+
+export type VitalsInput = { patient_id: string, 
+/**
+ * The encounter they belong to (none for triage before a consultation).
+ */
+encounter_id?: string | null, 
+/**
+ * °C, decimal text, e.g. "37.2".
+ */
+temperature_c?: string | null, pulse_bpm?: number | null, systolic_mmhg?: number | null, diastolic_mmhg?: number | null, respiratory_rate?: number | null, spo2_percent?: number | null, 
+/**
+ * kg, decimal text.
+ */
+weight_kg?: string | null, 
+/**
+ * cm, decimal text.
+ */
+height_cm?: string | null, note?: string | null, };
+
 export type WaitingRoomDisplay = { clinic_name: string, 
 /**
  * UTC, RFC 3339.
@@ -571,6 +651,7 @@ export interface Commands {
   accept_waitlist_offer: { input: WaitlistOfferInput; output: Appointment };
   add_availability_exception: { input: AddAvailabilityExceptionInput; output: DoctorAvailability };
   add_to_waitlist: { input: AddToWaitlistInput; output: WaitlistEntry };
+  amend_encounter_note: { input: AmendNoteInput; output: Encounter };
   app_status: { input: NoInput; output: AppStatus };
   book_appointment: { input: BookAppointmentInput; output: Appointment };
   call_next_patient: { input: CallNextInput; output: Appointment };
@@ -589,9 +670,11 @@ export interface Commands {
   find_slots: { input: FindSlotsInput; output: Array<Slot> };
   get_clinic_settings: { input: NoInput; output: ClinicSettings };
   get_doctor_availability: { input: DoctorRef; output: DoctorAvailability };
+  get_encounter: { input: EncounterRef; output: Encounter };
   list_audit: { input: ListAuditInput; output: Array<AuditRecord> };
   list_day: { input: ListDayInput; output: DayList };
   list_departments: { input: ListDepartmentsInput; output: Array<Department> };
+  list_encounters: { input: PatientEncountersInput; output: Array<EncounterSummary> };
   list_staff: { input: ListStaffInput; output: StaffList };
   list_users: { input: NoInput; output: Array<UserView> };
   list_visit_types: { input: NoInput; output: Array<VisitType> };
@@ -599,22 +682,28 @@ export interface Commands {
   lock_session: { input: NoInput; output: Done };
   login: { input: LoginInput; output: LoginOutput };
   logout: { input: NoInput; output: Done };
+  mark_encounter_entered_in_error: { input: EnteredInErrorInput; output: Encounter };
   mark_no_show: { input: AppointmentRef; output: Appointment };
+  mark_vitals_entered_in_error: { input: VitalsErrorInput; output: Vitals };
   merge_patients: { input: MergePatientsInput; output: MergeResult };
   open_patient_chart: { input: OpenPatientChartInput; output: PatientChart };
   record_allergy: { input: RecordAllergyInput; output: Allergy };
+  record_vitals: { input: VitalsInput; output: Vitals };
   register_patient: { input: RegisterPatientInput; output: Patient };
   remove_availability_exception: { input: RemoveAvailabilityExceptionInput; output: DoctorAvailability };
   remove_from_waitlist: { input: RemoveFromWaitlistInput; output: WaitlistEntry };
   reschedule_appointment: { input: RescheduleAppointmentInput; output: Appointment };
   reset_password: { input: ResetPasswordInput; output: UserView };
+  save_encounter_note: { input: EncounterNoteInput; output: Encounter };
   save_visit_type: { input: SaveVisitTypeInput; output: VisitType };
   search_patients: { input: SearchPatientsInput; output: SearchResult };
   set_allergy_status: { input: SetAllergyStatusInput; output: Allergy };
   set_my_availability: { input: SetMyAvailabilityInput; output: StaffMember };
   set_weekly_availability: { input: SetWeeklyAvailabilityInput; output: DoctorAvailability };
   setup_clinic: { input: SetupClinicInput; output: SetupClinicOutput };
+  sign_encounter: { input: EncounterRef; output: Encounter };
   start_consultation: { input: AppointmentRef; output: Appointment };
+  start_encounter: { input: StartEncounterInput; output: EncounterSummary };
   unlock_session: { input: UnlockInput; output: LoginOutput };
   update_clinic_settings: { input: ClinicSettings; output: ClinicSettings };
   update_department: { input: UpdateDepartmentInput; output: Department };
@@ -633,6 +722,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "accept_waitlist_offer",
   "add_availability_exception",
   "add_to_waitlist",
+  "amend_encounter_note",
   "app_status",
   "book_appointment",
   "call_next_patient",
@@ -651,9 +741,11 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "find_slots",
   "get_clinic_settings",
   "get_doctor_availability",
+  "get_encounter",
   "list_audit",
   "list_day",
   "list_departments",
+  "list_encounters",
   "list_staff",
   "list_users",
   "list_visit_types",
@@ -661,22 +753,28 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "lock_session",
   "login",
   "logout",
+  "mark_encounter_entered_in_error",
   "mark_no_show",
+  "mark_vitals_entered_in_error",
   "merge_patients",
   "open_patient_chart",
   "record_allergy",
+  "record_vitals",
   "register_patient",
   "remove_availability_exception",
   "remove_from_waitlist",
   "reschedule_appointment",
   "reset_password",
+  "save_encounter_note",
   "save_visit_type",
   "search_patients",
   "set_allergy_status",
   "set_my_availability",
   "set_weekly_availability",
   "setup_clinic",
+  "sign_encounter",
   "start_consultation",
+  "start_encounter",
   "unlock_session",
   "update_clinic_settings",
   "update_department",
@@ -694,6 +792,7 @@ export const COMMAND_ACCESS: Readonly<Record<CommandName, "public" | "signed-in"
   accept_waitlist_offer: "schedule.write",
   add_availability_exception: "schedule.write",
   add_to_waitlist: "schedule.write",
+  amend_encounter_note: "clinical.sign",
   app_status: "public",
   book_appointment: "schedule.write",
   call_next_patient: "queue.call",
@@ -712,9 +811,11 @@ export const COMMAND_ACCESS: Readonly<Record<CommandName, "public" | "signed-in"
   find_slots: "schedule.read",
   get_clinic_settings: "signed-in",
   get_doctor_availability: "schedule.read",
+  get_encounter: "clinical.read",
   list_audit: "audit.view",
   list_day: "schedule.read",
   list_departments: "signed-in",
+  list_encounters: "clinical.read",
   list_staff: "signed-in",
   list_users: "users.manage",
   list_visit_types: "signed-in",
@@ -722,22 +823,28 @@ export const COMMAND_ACCESS: Readonly<Record<CommandName, "public" | "signed-in"
   lock_session: "signed-in",
   login: "public",
   logout: "public",
+  mark_encounter_entered_in_error: "clinical.sign",
   mark_no_show: "queue.manage",
+  mark_vitals_entered_in_error: "vitals.write",
   merge_patients: "patients.merge",
   open_patient_chart: "patients.read",
   record_allergy: "patients.write",
+  record_vitals: "vitals.write",
   register_patient: "patients.write",
   remove_availability_exception: "schedule.write",
   remove_from_waitlist: "schedule.write",
   reschedule_appointment: "schedule.write",
   reset_password: "users.manage",
+  save_encounter_note: "clinical.write",
   save_visit_type: "settings.manage",
   search_patients: "patients.read",
   set_allergy_status: "patients.write",
   set_my_availability: "availability.set_own",
   set_weekly_availability: "schedule.write",
   setup_clinic: "public",
+  sign_encounter: "clinical.sign",
   start_consultation: "queue.call",
+  start_encounter: "clinical.write",
   unlock_session: "public",
   update_clinic_settings: "settings.manage",
   update_department: "users.manage",

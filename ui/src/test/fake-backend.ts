@@ -94,6 +94,20 @@ export class FakeError extends Error {
   }
 }
 
+/** Medical-record commands exist in Rust; the consultation screen (and its faithful fake) comes next. */
+const RECORDS_COMMANDS = [
+  "start_encounter",
+  "save_encounter_note",
+  "sign_encounter",
+  "amend_encounter_note",
+  "mark_encounter_entered_in_error",
+  "get_encounter",
+  "list_encounters",
+  "record_vitals",
+  "mark_vitals_entered_in_error",
+] as const satisfies readonly CommandName[];
+type RecordsCommand = (typeof RECORDS_COMMANDS)[number];
+
 const SCHEDULE_TABLES = ["appointments", "appointment_transitions"] as const;
 
 /**
@@ -420,6 +434,10 @@ export function createFakeBackend(options: FakeBackendOptions = {}) {
   type Handler = (input: never, ctx: { token: string | null; me: FakeUser | null }) => unknown;
   type Handlers = { [K in CommandName]: (input: Commands[K]["input"], ctx: { token: string | null; me: FakeUser | null }) => Commands[K]["output"] };
   const handlers: Handlers = {
+    // Medical records have Rust commands but no screens yet; their fake arrives with the consultation UI.
+    ...(Object.fromEntries(
+      RECORDS_COMMANDS.map((name) => [name, () => fail("internal", `${name} is not part of the fake backend yet`)]),
+    ) as unknown as Pick<Handlers, RecordsCommand>),
     app_status: () => ({ ...status }),
     setup_clinic: (input) => {
       if (status.initialized) fail("conflict", "the clinic is already set up");

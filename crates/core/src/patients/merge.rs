@@ -17,6 +17,8 @@ pub(crate) const PATIENT_LINKED: &[(&str, &str, bool)] = &[
     ("patient_allergies", "patient_id", true),
     ("appointments", "patient_id", true),
     ("waitlist_entries", "patient_id", true),
+    ("encounters", "patient_id", true),
+    ("vitals", "patient_id", true),
     ("recent_patients", "patient_id", false),
 ];
 

@@ -157,6 +157,7 @@ static REGISTRY: LazyLock<Registry> = LazyLock::new(|| {
     commands.extend(crate::patients::commands());
     commands.extend(crate::staff::commands());
     commands.extend(crate::scheduling::commands());
+    commands.extend(crate::records::commands());
     commands.sort_by_key(|c| c.name);
     Registry { commands }
 });

@@ -22,6 +22,9 @@ pub const SYNCED_TABLES: &[&str] = &[
     "appointments",
     "appointment_transitions",
     "waitlist_entries",
+    "encounters",
+    "encounter_notes",
+    "vitals",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
