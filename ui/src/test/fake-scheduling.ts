@@ -588,7 +588,7 @@ export function createSchedulingStore(deps: SchedulingStoreDeps) {
   function activePatient(patientId: string) {
     const p = deps.patients().get(patientId);
     if (!p) return fail("validation", "no such patient", "patient_id");
-    if (p.merged_into !== null) fail("validation", "this record was merged; book the surviving patient", "patient_id");
+    if (p.merged_into !== null) fail("validation", "this record was merged; use the surviving patient", "patient_id");
   }
 
   /** check_slot: the doctor, the visit type, availability, the patient's own overlap, the doctor's overlap. */

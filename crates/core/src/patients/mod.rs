@@ -71,3 +71,27 @@ pub(crate) fn commands() -> Vec<CommandSpec> {
         ),
     ]
 }
+
+/// Refuses a patient that does not exist or was merged into another (name the survivor's
+/// record instead): every command that adds to a patient's record checks this.
+pub(crate) fn require_active(
+    c: &rusqlite::Connection,
+    patient_id: &str,
+) -> crate::error::AppResult<()> {
+    use rusqlite::OptionalExtension;
+    let merged: Option<Option<String>> = c
+        .prepare_cached("SELECT merged_into FROM patients WHERE id = ?1")?
+        .query_row([patient_id], |r| r.get(0))
+        .optional()?;
+    match merged {
+        None => Err(crate::error::AppError::field(
+            "patient_id",
+            "no such patient",
+        )),
+        Some(Some(_)) => Err(crate::error::AppError::field(
+            "patient_id",
+            "this record was merged; use the surviving patient",
+        )),
+        Some(None) => Ok(()),
+    }
+}

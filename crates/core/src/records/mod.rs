@@ -226,24 +226,7 @@ pub struct StartEncounterInput {
 fn start_encounter(ctx: &Ctx<'_>, input: StartEncounterInput) -> AppResult<EncounterSummary> {
     let me = ctx.user()?.clone();
     ctx.write(|w| {
-        let merged: Option<Option<String>> = w
-            .conn()
-            .query_row(
-                "SELECT merged_into FROM patients WHERE id = ?1",
-                [&input.patient_id],
-                |r| r.get(0),
-            )
-            .optional()?;
-        match merged {
-            None => return Err(AppError::field("patient_id", "no such patient")),
-            Some(Some(_)) => {
-                return Err(AppError::field(
-                    "patient_id",
-                    "this record was merged; open the surviving patient",
-                ))
-            }
-            Some(None) => {}
-        }
+        crate::patients::require_active(w.conn(), &input.patient_id)?;
         if let Some(appointment_id) = &input.appointment_id {
             let for_patient: Option<String> = w
                 .conn()

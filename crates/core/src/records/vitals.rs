@@ -205,17 +205,7 @@ pub(crate) fn record_vitals(ctx: &Ctx<'_>, input: VitalsInput) -> AppResult<Vita
         ));
     }
     ctx.write(|w| {
-        let exists: Option<Option<String>> = w
-            .conn()
-            .query_row(
-                "SELECT merged_into FROM patients WHERE id = ?1",
-                [&input.patient_id],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if !matches!(exists, Some(None)) {
-            return Err(AppError::field("patient_id", "no such (active) patient"));
-        }
+        crate::patients::require_active(w.conn(), &input.patient_id)?;
         if let Some(encounter_id) = &input.encounter_id {
             let e = super::load_summary(w.conn(), encounter_id)?;
             if e.patient_id != input.patient_id {

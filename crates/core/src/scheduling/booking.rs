@@ -315,21 +315,6 @@ fn check_slot(
     Ok(Checked { start, end, room })
 }
 
-fn active_patient(c: &Connection, patient_id: &str) -> AppResult<()> {
-    let merged: Option<Option<String>> = c
-        .prepare_cached("SELECT merged_into FROM patients WHERE id = ?1")?
-        .query_row([patient_id], |r| r.get(0))
-        .optional()?;
-    match merged {
-        None => Err(AppError::field("patient_id", "no such patient")),
-        Some(Some(_)) => Err(AppError::field(
-            "patient_id",
-            "this record was merged; book the surviving patient",
-        )),
-        Some(None) => Ok(()),
-    }
-}
-
 /// The first time from `from` at which the doctor is free for `minutes` (within 14 hours).
 fn next_free_start(
     c: &Connection,
@@ -409,7 +394,7 @@ pub(crate) fn book_in(
     local_start: &str,
     reason: &str,
 ) -> AppResult<Appointment> {
-    active_patient(w.conn(), patient_id)?;
+    crate::patients::require_active(w.conn(), patient_id)?;
     let zone = clinic_zone(w.conn())?;
     let start = local_to_utc(zone, local_start, "starts_at")?;
     if start < w.now() {
@@ -466,7 +451,7 @@ pub(crate) fn book_appointment(
     let series = count > 1;
     let first_local = parse_local(&input.starts_at, "starts_at")?;
     ctx.write(|w| {
-        active_patient(w.conn(), &input.patient_id)?;
+        crate::patients::require_active(w.conn(), &input.patient_id)?;
         let zone = clinic_zone(w.conn())?;
         let series_id = series.then(new_id);
         let mut first = None;

@@ -125,14 +125,14 @@ describe("reception's Today board", () => {
 
   it("puts Rust's refusal of a walk-in next to the field it names", async () => {
     const { user, backend } = await openToday();
-    backend.failNext("book_appointment", { code: "validation", message: "this record was merged; book the surviving patient", field: "patient_id" });
+    backend.failNext("book_appointment", { code: "validation", message: "this record was merged; use the surviving patient", field: "patient_id" });
     await user.click(screen.getByTestId("walk-in"));
     const dialog = within(await screen.findByTestId("walk-in-dialog"));
     await searchPatients(user, "romano", "walk-in-patient");
     await user.click(dialog.getByText("Romano, Luca", { exact: true }));
     await user.selectOptions(dialog.getByTestId("walk-in-doctor"), backend.users.get("dr.rossi")?.id ?? "");
     await user.click(dialog.getByTestId("walk-in-submit"));
-    expect(await dialog.findByTestId("error-patient_id")).toHaveTextContent("This record was merged; book the surviving patient.");
+    expect(await dialog.findByTestId("error-patient_id")).toHaveTextContent("This record was merged; use the surviving patient.");
   });
 
   it("finds today's patient with / and checks them in with Enter", async () => {
