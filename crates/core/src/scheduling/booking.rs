@@ -13,6 +13,7 @@ use crate::store::{ChangeOp, WriteTx};
 use chrono::{DateTime, Duration, NaiveDateTime, NaiveTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema, ts_rs::TS)]
 pub struct Appointment {
@@ -719,13 +720,8 @@ pub fn appointments_between(
     doctor_id: Option<&str>,
     include_inactive: bool,
 ) -> AppResult<Vec<Appointment>> {
-    let names = |sql: &str| -> AppResult<std::collections::HashMap<String, String>> {
-        let mut stmt = c.prepare_cached(sql)?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    };
-    let doctors = names("SELECT id, full_name FROM users")?;
-    let visits = names("SELECT id, name FROM visit_types")?;
+    let doctors = names_by_id(c, "SELECT id, full_name FROM users")?;
+    let visits = names_by_id(c, "SELECT id, name FROM visit_types")?;
     let mut stmt = c.prepare_cached(DAY_QUERY)?;
     let rows = stmt.query_map(
         params![from, to, doctor_id, include_inactive],
@@ -743,6 +739,16 @@ pub fn appointments_between(
             .then_with(|| x.doctor_name.cmp(&y.doctor_name))
     });
     Ok(out)
+}
+
+/// id → name.
+type NamesById = HashMap<String, String>;
+
+/// id → name of a small table (`sql` selects the two columns).
+fn names_by_id(c: &Connection, sql: &str) -> AppResult<NamesById> {
+    let mut stmt = c.prepare_cached(sql)?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// `EXPLAIN QUERY PLAN` of the calendar's statement (for the benchmark's report).
