@@ -1,6 +1,12 @@
 // Generated from the Rust types by clinicdesk-core (ts-rs). Do not edit.
 // Regenerate: UPDATE_BINDINGS=1 cargo test -p clinicdesk-core --test bindings
 
+export type AddAttachmentInput = { patient_id: string, encounter_id?: string | null, file_name: string, media_type: string, 
+/**
+ * The file, base64 (standard alphabet).
+ */
+content_base64: string, description: string, };
+
 export type AddAvailabilityExceptionInput = { doctor_id: string, 
 /**
  * `unavailable` (leave, holiday) or `extra` (one-off hours).
@@ -10,6 +16,12 @@ kind: string,
  * Clinic time, `YYYY-MM-DDTHH:MM`.
  */
 starts_at: string, ends_at: string, reason?: string | null, };
+
+export type AddProblemInput = { patient_id: string, description: string, 
+/**
+ * YYYY-MM-DD, or empty when unknown.
+ */
+onset_date: string, note: string, };
 
 export type AddToWaitlistInput = { patient_id: string, visit_type_id: string, 
 /**
@@ -46,6 +58,14 @@ starts_at: string,
 ends_at: string, status: Status, reason: string, room: string, walk_in: boolean, series_id: string | null, cancel_reason: string, checked_in_at: string | null, };
 
 export type AppointmentRef = { appointment_id: string, };
+
+export type Attachment = { id: string, patient_id: string, encounter_id: string | null, file_name: string, media_type: string, size_bytes: number, sha256: string, description: string, added_by_name: string, added_at: string, entered_in_error: boolean, error_reason: string, };
+
+export type AttachmentContent = { attachment: Attachment, content_base64: string, };
+
+export type AttachmentErrorInput = { attachment_id: string, reason: string, };
+
+export type AttachmentRef = { attachment_id: string, };
 
 export type AuditRecord = { seq: number, id: string, at: string, workstation_id: string, actor_id: string | null, actor_name: string, actor_role: string | null, action: string, outcome: string, record_table: string | null, record_id: string | null, detail: string, };
 
@@ -153,7 +173,15 @@ national_id_pattern: string,
 /**
  * An example national id, shown when one does not match the pattern.
  */
-national_id_example: string, };
+national_id_example: string, 
+/**
+ * The clinic's email address for the letterhead (empty for none).
+ */
+email: string, 
+/**
+ * Paper of printed documents (prescriptions, invoices).
+ */
+paper_size: PaperSize, };
 
 export type CreateUserInput = { username: string, full_name: string, role: Role, password: string, specialization?: string | null, licence_number?: string | null, department?: string | null, 
 /**
@@ -225,7 +253,7 @@ note: NoteVersion | null,
 /**
  * Every version, oldest first: drafts, the signed text, amendments.
  */
-history: Array<NoteVersion>, vitals: Array<Vitals>, };
+history: Array<NoteVersion>, vitals: Array<Vitals>, attachments: Array<Attachment>, };
 
 export type EncounterNoteInput = { encounter_id: string, subjective: string, objective: string, assessment: string, plan: string, };
 
@@ -339,6 +367,8 @@ reason: string, author_name: string, written_at: string, };
 
 export type OpenPatientChartInput = { patient_id: string, };
 
+export type PaperSize = "a4" | "letter";
+
 export type Patient = { id: string, mrn: string, given_name: string, family_name: string, other_names: string, sex: Sex, date_of_birth: string | null, dob_estimated: boolean, 
 /**
  * Whole years at the time of the request (in UTC).
@@ -348,6 +378,8 @@ age_years: number | null, phone: string, phone_alt: string, email: string, addre
  * The surviving patient's id when this record was merged into another.
  */
 merged_into: string | null, created_at: string, updated_at: string, };
+
+export type PatientAttachmentsInput = { patient_id: string, };
 
 export type PatientChart = { patient: Patient, 
 /**
@@ -385,7 +417,33 @@ date_of_birth?: string | null, estimated_age_years?: number | null, phone?: stri
  */
 photo_data_url?: string | null, };
 
+export type PatientProblemsInput = { patient_id: string, };
+
 export type Permission = "users.manage" | "settings.manage" | "audit.view" | "backup.manage" | "sync.manage" | "patients.read" | "patients.write" | "patients.merge" | "schedule.read" | "schedule.write" | "queue.manage" | "queue.call" | "availability.set_own" | "display.view" | "clinical.read" | "clinical.write" | "clinical.sign" | "vitals.write" | "prescriptions.write" | "prescriptions.dispense" | "billing.read" | "billing.write" | "billing.refund" | "pricelist.manage" | "reports.finance" | "inventory.read" | "inventory.write" | "messages.use" | "notices.post";
+
+export type Problem = { id: string, patient_id: string, 
+/**
+ * ICD-10-CM code with its dot, or empty for an uncoded problem.
+ */
+code: string, description: string, 
+/**
+ * Clinic-local date (YYYY-MM-DD), or empty when unknown.
+ */
+onset_date: string, note: string, from_diagnosis_id: string | null, status: ProblemStatus, noted_by_name: string, noted_at: string, updated_at: string, 
+/**
+ * Every status change, oldest first.
+ */
+changes: Array<ProblemChange>, };
+
+export type ProblemChange = { from_status: ProblemStatus, to_status: ProblemStatus, reason: string, changed_by_name: string, changed_at: string, };
+
+export type ProblemStatus = "active" | "resolved" | "entered_in_error";
+
+export type ProblemStatusInput = { problem_id: string, status: ProblemStatus, 
+/**
+ * Optional when resolving or re-activating; required for entered in error.
+ */
+reason: string, };
 
 export type QueueEntry = { 
 /**
@@ -649,7 +707,9 @@ export type WhoAmI = { user: UserView, permissions: Array<Permission>, idle_lock
 /** Every registry command: its input and output types. */
 export interface Commands {
   accept_waitlist_offer: { input: WaitlistOfferInput; output: Appointment };
+  add_attachment: { input: AddAttachmentInput; output: Attachment };
   add_availability_exception: { input: AddAvailabilityExceptionInput; output: DoctorAvailability };
+  add_problem: { input: AddProblemInput; output: Problem };
   add_to_waitlist: { input: AddToWaitlistInput; output: WaitlistEntry };
   amend_encounter_note: { input: AmendNoteInput; output: Encounter };
   app_status: { input: NoInput; output: AppStatus };
@@ -671,10 +731,12 @@ export interface Commands {
   get_clinic_settings: { input: NoInput; output: ClinicSettings };
   get_doctor_availability: { input: DoctorRef; output: DoctorAvailability };
   get_encounter: { input: EncounterRef; output: Encounter };
+  list_attachments: { input: PatientAttachmentsInput; output: Array<Attachment> };
   list_audit: { input: ListAuditInput; output: Array<AuditRecord> };
   list_day: { input: ListDayInput; output: DayList };
   list_departments: { input: ListDepartmentsInput; output: Array<Department> };
   list_encounters: { input: PatientEncountersInput; output: Array<EncounterSummary> };
+  list_problems: { input: PatientProblemsInput; output: Array<Problem> };
   list_staff: { input: ListStaffInput; output: StaffList };
   list_users: { input: NoInput; output: Array<UserView> };
   list_visit_types: { input: NoInput; output: Array<VisitType> };
@@ -682,10 +744,12 @@ export interface Commands {
   lock_session: { input: NoInput; output: Done };
   login: { input: LoginInput; output: LoginOutput };
   logout: { input: NoInput; output: Done };
+  mark_attachment_entered_in_error: { input: AttachmentErrorInput; output: Attachment };
   mark_encounter_entered_in_error: { input: EnteredInErrorInput; output: Encounter };
   mark_no_show: { input: AppointmentRef; output: Appointment };
   mark_vitals_entered_in_error: { input: VitalsErrorInput; output: Vitals };
   merge_patients: { input: MergePatientsInput; output: MergeResult };
+  open_attachment: { input: AttachmentRef; output: AttachmentContent };
   open_patient_chart: { input: OpenPatientChartInput; output: PatientChart };
   record_allergy: { input: RecordAllergyInput; output: Allergy };
   record_vitals: { input: VitalsInput; output: Vitals };
@@ -699,6 +763,7 @@ export interface Commands {
   search_patients: { input: SearchPatientsInput; output: SearchResult };
   set_allergy_status: { input: SetAllergyStatusInput; output: Allergy };
   set_my_availability: { input: SetMyAvailabilityInput; output: StaffMember };
+  set_problem_status: { input: ProblemStatusInput; output: Problem };
   set_weekly_availability: { input: SetWeeklyAvailabilityInput; output: DoctorAvailability };
   setup_clinic: { input: SetupClinicInput; output: SetupClinicOutput };
   sign_encounter: { input: EncounterRef; output: Encounter };
@@ -720,7 +785,9 @@ export type CommandName = keyof Commands;
 
 export const COMMAND_NAMES: readonly CommandName[] = [
   "accept_waitlist_offer",
+  "add_attachment",
   "add_availability_exception",
+  "add_problem",
   "add_to_waitlist",
   "amend_encounter_note",
   "app_status",
@@ -742,10 +809,12 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "get_clinic_settings",
   "get_doctor_availability",
   "get_encounter",
+  "list_attachments",
   "list_audit",
   "list_day",
   "list_departments",
   "list_encounters",
+  "list_problems",
   "list_staff",
   "list_users",
   "list_visit_types",
@@ -753,10 +822,12 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "lock_session",
   "login",
   "logout",
+  "mark_attachment_entered_in_error",
   "mark_encounter_entered_in_error",
   "mark_no_show",
   "mark_vitals_entered_in_error",
   "merge_patients",
+  "open_attachment",
   "open_patient_chart",
   "record_allergy",
   "record_vitals",
@@ -770,6 +841,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "search_patients",
   "set_allergy_status",
   "set_my_availability",
+  "set_problem_status",
   "set_weekly_availability",
   "setup_clinic",
   "sign_encounter",
@@ -790,7 +862,9 @@ export const COMMAND_NAMES: readonly CommandName[] = [
 /** Who may run each command: "public", "signed-in" or a permission. */
 export const COMMAND_ACCESS: Readonly<Record<CommandName, "public" | "signed-in" | Permission>> = {
   accept_waitlist_offer: "schedule.write",
+  add_attachment: "clinical.write",
   add_availability_exception: "schedule.write",
+  add_problem: "clinical.write",
   add_to_waitlist: "schedule.write",
   amend_encounter_note: "clinical.sign",
   app_status: "public",
@@ -812,10 +886,12 @@ export const COMMAND_ACCESS: Readonly<Record<CommandName, "public" | "signed-in"
   get_clinic_settings: "signed-in",
   get_doctor_availability: "schedule.read",
   get_encounter: "clinical.read",
+  list_attachments: "clinical.read",
   list_audit: "audit.view",
   list_day: "schedule.read",
   list_departments: "signed-in",
   list_encounters: "clinical.read",
+  list_problems: "clinical.read",
   list_staff: "signed-in",
   list_users: "users.manage",
   list_visit_types: "signed-in",
@@ -823,10 +899,12 @@ export const COMMAND_ACCESS: Readonly<Record<CommandName, "public" | "signed-in"
   lock_session: "signed-in",
   login: "public",
   logout: "public",
+  mark_attachment_entered_in_error: "clinical.write",
   mark_encounter_entered_in_error: "clinical.sign",
   mark_no_show: "queue.manage",
   mark_vitals_entered_in_error: "vitals.write",
   merge_patients: "patients.merge",
+  open_attachment: "clinical.read",
   open_patient_chart: "patients.read",
   record_allergy: "patients.write",
   record_vitals: "vitals.write",
@@ -840,6 +918,7 @@ export const COMMAND_ACCESS: Readonly<Record<CommandName, "public" | "signed-in"
   search_patients: "patients.read",
   set_allergy_status: "patients.write",
   set_my_availability: "availability.set_own",
+  set_problem_status: "clinical.write",
   set_weekly_availability: "schedule.write",
   setup_clinic: "public",
   sign_encounter: "clinical.sign",

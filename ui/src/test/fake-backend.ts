@@ -105,6 +105,13 @@ const RECORDS_COMMANDS = [
   "list_encounters",
   "record_vitals",
   "mark_vitals_entered_in_error",
+  "add_problem",
+  "set_problem_status",
+  "list_problems",
+  "add_attachment",
+  "list_attachments",
+  "open_attachment",
+  "mark_attachment_entered_in_error",
 ] as const satisfies readonly CommandName[];
 type RecordsCommand = (typeof RECORDS_COMMANDS)[number];
 
@@ -369,6 +376,8 @@ export function createFakeBackend(options: FakeBackendOptions = {}) {
       time_zone: timeZone,
       currency,
       locale: "en",
+      email: "",
+      paper_size: "a4",
       idle_lock_minutes: 15,
       logo_data_url: "",
       default_tax_rate: "0",

@@ -206,6 +206,40 @@ pub struct ClinicSettings {
     pub national_id_pattern: String,
     /// An example national id, shown when one does not match the pattern.
     pub national_id_example: String,
+    /// The clinic's email address for the letterhead (empty for none).
+    #[serde(default)]
+    pub email: String,
+    /// Paper of printed documents (prescriptions, invoices).
+    #[serde(default)]
+    pub paper_size: PaperSize,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+    ts_rs::TS,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum PaperSize {
+    #[default]
+    A4,
+    Letter,
+}
+
+impl PaperSize {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PaperSize::A4 => "a4",
+            PaperSize::Letter => "letter",
+        }
+    }
 }
 
 fn get_clinic_settings(ctx: &Ctx<'_>, _: NoInput) -> AppResult<ClinicSettings> {
@@ -216,7 +250,7 @@ fn read_settings(c: &Connection) -> AppResult<ClinicSettings> {
     c.query_row(
         "SELECT name, address, phone, time_zone, currency, locale, idle_lock_minutes,
                 logo_data_url, default_tax_rate, invoice_series_prefix, national_id_pattern,
-                national_id_example
+                national_id_example, email, paper_size
          FROM clinic LIMIT 1",
         [],
         |r| {
@@ -233,6 +267,12 @@ fn read_settings(c: &Connection) -> AppResult<ClinicSettings> {
                 invoice_series_prefix: r.get(9)?,
                 national_id_pattern: r.get(10)?,
                 national_id_example: r.get(11)?,
+                email: r.get(12)?,
+                paper_size: if r.get::<_, String>(13)? == "letter" {
+                    PaperSize::Letter
+                } else {
+                    PaperSize::A4
+                },
             })
         },
     )
@@ -259,6 +299,7 @@ fn update_clinic_settings(ctx: &Ctx<'_>, input: ClinicSettings) -> AppResult<Cli
     let prefix = valid_series_prefix(&input.invoice_series_prefix, "invoice_series_prefix")?;
     let id_pattern = valid_pattern(&input.national_id_pattern, "national_id_pattern")?;
     let id_example = optional_text(&input.national_id_example, "national_id_example", 40)?;
+    let email = valid_email(&input.email, "email")?;
     if !id_pattern.is_empty() && !id_example.is_empty() {
         let re = regex::Regex::new(&format!("^(?:{id_pattern})$"))
             .map_err(|e| AppError::field("national_id_pattern", e.to_string()))?;
@@ -286,7 +327,7 @@ fn update_clinic_settings(ctx: &Ctx<'_>, input: ClinicSettings) -> AppResult<Cli
             "UPDATE clinic SET name = ?1, address = ?2, phone = ?3, time_zone = ?4, currency = ?5,
                  locale = ?6, idle_lock_minutes = ?7, logo_data_url = ?8, default_tax_rate = ?9,
                  invoice_series_prefix = ?10, updated_at = ?11, national_id_pattern = ?13,
-                 national_id_example = ?14
+                 national_id_example = ?14, email = ?15, paper_size = ?16
              WHERE id = ?12",
             params![
                 name,
@@ -302,7 +343,9 @@ fn update_clinic_settings(ctx: &Ctx<'_>, input: ClinicSettings) -> AppResult<Cli
                 w.now_text(),
                 id,
                 id_pattern,
-                id_example
+                id_example,
+                email,
+                input.paper_size.as_str()
             ],
         )?;
         w.record_change("clinic", &id, ChangeOp::Update)?;
@@ -349,6 +392,30 @@ pub(crate) fn optional_text(value: &str, field: &str, max: usize) -> AppResult<S
         ));
     }
     Ok(v.to_string())
+}
+
+pub(crate) fn valid_email(value: &str, field: &str) -> AppResult<String> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Ok(String::new());
+    }
+    let ok = v.len() <= 254
+        && !v.chars().any(char::is_whitespace)
+        && v.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+        });
+    if ok {
+        Ok(v.to_string())
+    } else {
+        Err(AppError::field(
+            field,
+            "Email is an address like name@example.com",
+        ))
+    }
 }
 
 pub(crate) fn valid_phone(value: &str, field: &str) -> AppResult<String> {

@@ -19,6 +19,9 @@ pub(crate) const PATIENT_LINKED: &[(&str, &str, bool)] = &[
     ("waitlist_entries", "patient_id", true),
     ("encounters", "patient_id", true),
     ("vitals", "patient_id", true),
+    ("encounter_diagnoses", "patient_id", true),
+    ("patient_problems", "patient_id", true),
+    ("attachments", "patient_id", true),
     ("recent_patients", "patient_id", false),
 ];
 

@@ -4,7 +4,7 @@
 use super::duplicates;
 use super::keys::{self, Indexed};
 use crate::audit::AuditOutcome;
-use crate::clinic::{optional_text, required, valid_logo, valid_phone};
+use crate::clinic::{optional_text, required, valid_email, valid_logo, valid_phone};
 use crate::clock::new_id;
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::registry::Ctx;
@@ -414,30 +414,6 @@ fn birth_date(input: &PatientInput, today: NaiveDate) -> AppResult<(Option<Strin
             }
             Ok((Some(dob.format("%Y-%m-%d").to_string()), false))
         }
-    }
-}
-
-fn valid_email(value: &str, field: &str) -> AppResult<String> {
-    let v = value.trim();
-    if v.is_empty() {
-        return Ok(String::new());
-    }
-    let ok = v.len() <= 254
-        && !v.chars().any(char::is_whitespace)
-        && v.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty()
-                && !domain.contains('@')
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-        });
-    if ok {
-        Ok(v.to_string())
-    } else {
-        Err(AppError::field(
-            field,
-            "Email is an address like name@example.com",
-        ))
     }
 }
 

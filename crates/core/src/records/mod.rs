@@ -3,8 +3,18 @@
 //! the signed text, then amendments with a reason), so the original and every change stay
 //! readable; the migration's triggers refuse anything else. Every read of a note is audited.
 
+mod attachments;
+mod problems;
 mod vitals;
 
+pub use attachments::{
+    AddAttachmentInput, Attachment, AttachmentContent, AttachmentErrorInput, AttachmentRef,
+    PatientAttachmentsInput, MAX_ATTACHMENT_BYTES,
+};
+pub use problems::{
+    AddProblemInput, PatientProblemsInput, Problem, ProblemChange, ProblemStatus,
+    ProblemStatusInput,
+};
 pub use vitals::{Vitals, VitalsInput};
 
 use crate::access::Permission;
@@ -72,6 +82,48 @@ pub(crate) fn commands() -> Vec<CommandSpec> {
             "Mark recorded vitals entered in error, with a reason",
             Access::Permission(Permission::VitalsWrite),
             vitals::mark_vitals_entered_in_error,
+        ),
+        command(
+            "add_problem",
+            "Add a problem to the patient's problem list (coded or free text)",
+            Access::Permission(Permission::ClinicalWrite),
+            problems::add_problem,
+        ),
+        command(
+            "set_problem_status",
+            "Resolve, re-activate or mark entered in error a problem (history kept)",
+            Access::Permission(Permission::ClinicalWrite),
+            problems::set_problem_status,
+        ),
+        command(
+            "list_problems",
+            "The patient's problem list with each problem's history (audited)",
+            Access::Permission(Permission::ClinicalRead),
+            problems::list_problems,
+        ),
+        command(
+            "add_attachment",
+            "Attach a file (PDF, image, text) to a patient's record, stored encrypted",
+            Access::Permission(Permission::ClinicalWrite),
+            attachments::add_attachment,
+        ),
+        command(
+            "list_attachments",
+            "A patient's attachments, newest first (audited)",
+            Access::Permission(Permission::ClinicalRead),
+            attachments::list_attachments,
+        ),
+        command(
+            "open_attachment",
+            "Open an attached file (audited)",
+            Access::Permission(Permission::ClinicalRead),
+            attachments::open_attachment,
+        ),
+        command(
+            "mark_attachment_entered_in_error",
+            "Mark an attachment entered in error, with a reason (the file is kept)",
+            Access::Permission(Permission::ClinicalWrite),
+            attachments::mark_attachment_entered_in_error,
         ),
     ]
 }
@@ -142,6 +194,7 @@ pub struct Encounter {
     /// Every version, oldest first: drafts, the signed text, amendments.
     pub history: Vec<NoteVersion>,
     pub vitals: Vec<Vitals>,
+    pub attachments: Vec<Attachment>,
 }
 
 const SUMMARY_SELECT: &str = "SELECT e.id, e.patient_id, e.doctor_id, d.full_name, e.appointment_id,
@@ -522,6 +575,7 @@ fn read_encounter(c: &Connection, id: &str) -> AppResult<Encounter> {
         summary,
         history,
         vitals,
+        attachments: attachments::of_encounter(c, id)?,
     })
 }
 

@@ -25,6 +25,10 @@ pub const SYNCED_TABLES: &[&str] = &[
     "encounters",
     "encounter_notes",
     "vitals",
+    "encounter_diagnoses",
+    "patient_problems",
+    "patient_problem_changes",
+    "attachments",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -19,6 +19,7 @@ import { makeFormat } from "../../lib/format";
 import { currencies, locales, timeZones } from "../../lib/regional";
 import {
   currencySchema,
+  emailSchema,
   idleLockSchema,
   localeSchema,
   optionalText,
@@ -45,6 +46,8 @@ const FIELDS = [
   "invoice_series_prefix",
   "national_id_pattern",
   "national_id_example",
+  "email",
+  "paper_size",
 ] as const satisfies readonly (keyof ClinicSettings)[];
 
 /**
@@ -103,6 +106,8 @@ function SettingsForm({ initial }: { initial: ClinicSettings }) {
         invoice_series_prefix: seriesPrefixSchema(t),
         national_id_pattern: optionalText(t, 200).refine((v) => v === "" || nationalIdMatcher(v) !== null || !isJsReadable(v), { error: t("validation.pattern") }),
         national_id_example: optionalText(t, 40),
+        email: emailSchema(t),
+        paper_size: z.enum(["a4", "letter"]),
       })
       .superRefine(
         (v, ctx) => {
@@ -175,6 +180,11 @@ function SettingsForm({ initial }: { initial: ClinicSettings }) {
           <div className="grid gap-4 lg:grid-cols-2">
             <TextField label={t("settings.name")} testId="settings-name" error={errors.name?.message} {...form.register("name")} />
             <TextField label={t("settings.phone")} type="tel" optional testId="settings-phone" error={errors.phone?.message} {...form.register("phone")} />
+            <TextField label={t("settings.email")} type="email" optional testId="settings-email" error={errors.email?.message} {...form.register("email")} />
+            <SelectField label={t("settings.paperSize")} hint={t("settings.paperSizeHint")} testId="settings-paper-size" error={errors.paper_size?.message} {...form.register("paper_size")}>
+              <option value="a4">{t("settings.paperA4")}</option>
+              <option value="letter">{t("settings.paperLetter")}</option>
+            </SelectField>
             <TextAreaField label={t("settings.address")} optional rows={3} testId="settings-address" error={errors.address?.message} className="lg:col-span-2" {...form.register("address")} />
             <div className="flex flex-col gap-1.5 lg:col-span-2">
               <span className="text-sm font-medium text-ink-800" id="logo-label">
