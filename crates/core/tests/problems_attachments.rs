@@ -6,41 +6,14 @@
 mod common;
 
 use base64::Engine;
-use clinicdesk_core::{Caller, ErrorCode, Workstation};
+use clinicdesk_core::{ErrorCode, Workstation};
 use common::*;
 use serde_json::{json, Value};
 
-struct Clinic {
-    ws: Workstation,
-    doctor: Caller,
-    nurse: Caller,
-    desk: Caller,
-    patient: String,
-}
+type Clinic = RecordsClinic;
 
 fn setup() -> Clinic {
-    let ws = clinic(clock());
-    let doctor = staff(&ws, "dr.rossi", "doctor");
-    let nurse = staff(&ws, "nurse", "nurse");
-    let desk = staff(&ws, "desk", "receptionist");
-    let patient = call(
-        &ws,
-        &desk,
-        "register_patient",
-        json!({"patient": {"given_name": "Zsófia", "family_name": "Kovács-Nagy", "sex": "female",
-                           "date_of_birth": "1971-02-03"}}),
-    )
-    .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    Clinic {
-        ws,
-        doctor,
-        nurse,
-        desk,
-        patient,
-    }
+    records_clinic("Zsófia", "Kovács-Nagy", "female", "1971-02-03")
 }
 
 /// The audit log's detail texts (newest first).

@@ -5,44 +5,14 @@
 
 mod common;
 
-use clinicdesk_core::{Caller, ErrorCode, Workstation};
+use clinicdesk_core::ErrorCode;
 use common::*;
 use serde_json::{json, Value};
 
-struct Clinic {
-    ws: Workstation,
-    doctor: Caller,
-    other_doctor: Caller,
-    nurse: Caller,
-    desk: Caller,
-    patient: String,
-}
+type Clinic = RecordsClinic;
 
 fn setup() -> Clinic {
-    let ws = clinic(clock());
-    let doctor = staff(&ws, "dr.rossi", "doctor");
-    let other_doctor = staff(&ws, "dr.verdi", "doctor");
-    let nurse = staff(&ws, "nurse", "nurse");
-    let desk = staff(&ws, "desk", "receptionist");
-    let patient = call(
-        &ws,
-        &desk,
-        "register_patient",
-        json!({"patient": {"given_name": "Дарья", "family_name": "Смирнова", "sex": "female",
-                           "date_of_birth": "1990-04-12"}}),
-    )
-    .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    Clinic {
-        ws,
-        doctor,
-        other_doctor,
-        nurse,
-        desk,
-        patient,
-    }
+    records_clinic("Дарья", "Смирнова", "female", "1990-04-12")
 }
 
 fn note(encounter: &Value, assessment: &str) -> Value {

@@ -80,3 +80,41 @@ pub fn call(
 ) -> Result<Value, AppError> {
     ws.dispatch(caller, name, input)
 }
+
+/// A clinic for medical-record tests: two doctors, a nurse, reception and one patient.
+pub struct RecordsClinic {
+    pub ws: Workstation,
+    pub doctor: Caller,
+    pub other_doctor: Caller,
+    pub nurse: Caller,
+    pub desk: Caller,
+    pub patient: String,
+}
+
+/// Registers the patient (`given`, `family`, `sex`, date of birth) at reception.
+pub fn records_clinic(given: &str, family: &str, sex: &str, dob: &str) -> RecordsClinic {
+    let ws = clinic(clock());
+    let doctor = staff(&ws, "dr.rossi", "doctor");
+    let other_doctor = staff(&ws, "dr.verdi", "doctor");
+    let nurse = staff(&ws, "nurse", "nurse");
+    let desk = staff(&ws, "desk", "receptionist");
+    let patient = call(
+        &ws,
+        &desk,
+        "register_patient",
+        json!({"patient": {"given_name": given, "family_name": family, "sex": sex,
+                           "date_of_birth": dob}}),
+    )
+    .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    RecordsClinic {
+        ws,
+        doctor,
+        other_doctor,
+        nurse,
+        desk,
+        patient,
+    }
+}
