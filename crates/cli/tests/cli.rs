@@ -2306,6 +2306,42 @@ fn the_scheduling_benchmark_runs_end_to_end_on_a_small_clinic() {
 }
 
 #[test]
+fn the_records_benchmark_runs_end_to_end_on_a_small_chart() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("BENCHMARKS.md");
+    std::fs::write(&doc, "# Benchmarks\n").unwrap();
+    let out = ok_json(
+        bin()
+            .args([
+                "--json",
+                "bench",
+                "records",
+                "--encounters",
+                "5",
+                "--queries",
+                "5",
+                "--dir",
+            ])
+            .arg(dir.path())
+            .arg("--doc")
+            .arg(&doc),
+    );
+    let rows = out.as_array().unwrap();
+    let works: Vec<&str> = rows.iter().map(|r| r["work"].as_str().unwrap()).collect();
+    assert_eq!(works.len(), 5, "{out}");
+    assert!(works[0].starts_with("open a chart"), "{works:?}");
+    assert!(rows[0]["note"]
+        .as_str()
+        .unwrap()
+        .starts_with("5 signed encounters"));
+    for row in rows {
+        assert!(row["p99_ms"].as_f64().unwrap() > 0.0, "{row}");
+    }
+    let written = std::fs::read_to_string(&doc).unwrap();
+    assert!(written.contains("<!-- records:begin -->") && written.contains("## Medical records"));
+}
+
+#[test]
 fn generate_schedule_needs_patients_first() {
     let clinic = Clinic::new();
     fails(

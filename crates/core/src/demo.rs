@@ -216,7 +216,16 @@ fn create_demo_clinic(ctx: &Ctx<'_>, _: NoInput) -> AppResult<DemoClinic> {
         .ok_or_else(|| AppError::internal("the demo has no receptionist"))?;
     let (admin_session, desk_session) = (sign_in(admin)?, sign_in(desk)?);
     crate::scheduling::demo::seed(ctx.ws, ctx.now, &admin_session, &desk_session)?;
-    for session in [admin_session, desk_session] {
+    let role_seed = |role: Role| {
+        SEEDS
+            .iter()
+            .find(|s| s.role == role)
+            .ok_or_else(|| AppError::internal("the demo lacks a role"))
+    };
+    let doctor_session = sign_in(role_seed(Role::Doctor)?)?;
+    let nurse_session = sign_in(role_seed(Role::Nurse)?)?;
+    crate::records::demo::seed(ctx.ws, &doctor_session, &nurse_session)?;
+    for session in [admin_session, desk_session, doctor_session, nurse_session] {
         ctx.ws.dispatch(&session, "logout", serde_json::json!({}))?;
     }
     Ok(DemoClinic {

@@ -16,6 +16,7 @@ mod fsutil;
 pub mod keys;
 pub mod maintenance;
 pub mod patients;
+pub mod prescriptions;
 pub mod records;
 pub mod registry;
 pub mod scheduling;

@@ -6,7 +6,7 @@
 mod common;
 
 use base64::Engine;
-use clinicdesk_core::{ErrorCode, Workstation};
+use clinicdesk_core::ErrorCode;
 use common::*;
 use serde_json::{json, Value};
 
@@ -14,18 +14,6 @@ type Clinic = RecordsClinic;
 
 fn setup() -> Clinic {
     records_clinic("Zsófia", "Kovács-Nagy", "female", "1971-02-03")
-}
-
-/// The audit log's detail texts (newest first).
-fn audit_details(ws: &Workstation) -> Vec<String> {
-    let admin = admin(ws);
-    call(ws, &admin, "list_audit", json!({"limit": 500}))
-        .unwrap()
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["detail"].as_str().unwrap_or_default().to_string())
-        .collect()
 }
 
 fn encounter(c: &Clinic) -> Value {

@@ -17,7 +17,39 @@ kind: string,
  */
 starts_at: string, ends_at: string, reason?: string | null, };
 
-export type AddProblemInput = { patient_id: string, description: string, 
+export type AddDiagnosisInput = { encounter_id: string, 
+/**
+ * An ICD-10-CM code, with or without its dot.
+ */
+code: string, rank?: DiagnosisRank | null, certainty?: DiagnosisCertainty | null, note: string, 
+/**
+ * Required once the encounter is signed: the diagnosis is then an amendment.
+ */
+reason: string, };
+
+export type AddPrescriptionItemInput = { prescription_id: string, medication_id: string, dose?: string | null, route?: Route | null, frequency?: Frequency | null, 
+/**
+ * Days; 0 means ongoing (no end date).
+ */
+duration_days?: number | null, 
+/**
+ * Dispense units; absent: worked out from dose, frequency and duration when it can be.
+ */
+quantity?: number | null, refills?: number | null, instructions?: string | null, };
+
+export type AddProblemInput = { patient_id: string, 
+/**
+ * Free text; may be left empty when a code or a diagnosis names the problem.
+ */
+description: string, 
+/**
+ * An ICD-10-CM code (with or without its dot) to code the problem with.
+ */
+code?: string | null, 
+/**
+ * A diagnosis of this patient that the problem comes from (its code is taken).
+ */
+from_diagnosis_id?: string | null, 
 /**
  * YYYY-MM-DD, or empty when unknown.
  */
@@ -183,11 +215,19 @@ email: string,
  */
 paper_size: PaperSize, };
 
+export type CreatePrescriptionInput = { patient_id: string, encounter_id?: string | null, notes: string, };
+
 export type CreateUserInput = { username: string, full_name: string, role: Role, password: string, specialization?: string | null, licence_number?: string | null, department?: string | null, 
 /**
  * Ask the user to choose their own password at first sign-in (default: yes).
  */
 must_change_password: boolean, };
+
+export type CurrentMedication = { item: PrescriptionItem, prescription_id: string, prescriber_name: string, signed_at: string, 
+/**
+ * The last day of the course (with its refills); None: ongoing.
+ */
+ends_on: string | null, };
 
 export type DayList = { date: string, time_zone: string, 
 /**
@@ -210,6 +250,22 @@ export type Department = { id: string, name: string, description: string, active
 staff_count: number, };
 
 export type DepartmentInput = { name: string, description?: string | null, };
+
+export type Diagnosis = { id: string, encounter_id: string, patient_id: string, 
+/**
+ * ICD-10-CM code with its dot, e.g. "E11.9".
+ */
+code: string, description: string, rank: DiagnosisRank, certainty: DiagnosisCertainty, note: string, 
+/**
+ * Why it was added after signing (empty when added to the open encounter).
+ */
+amendment_reason: string, recorded_by_name: string, recorded_at: string, entered_in_error: boolean, error_reason: string, };
+
+export type DiagnosisCertainty = "confirmed" | "provisional";
+
+export type DiagnosisErrorInput = { diagnosis_id: string, reason: string, };
+
+export type DiagnosisRank = "primary" | "secondary";
 
 export type DisplayDoctor = { name: string, specialization: string | null, availability: Availability, room: string, 
 /**
@@ -253,7 +309,11 @@ note: NoteVersion | null,
 /**
  * Every version, oldest first: drafts, the signed text, amendments.
  */
-history: Array<NoteVersion>, vitals: Array<Vitals>, attachments: Array<Attachment>, };
+history: Array<NoteVersion>, vitals: Array<Vitals>, 
+/**
+ * ICD-10-CM diagnoses, primary first (entered-in-error ones included, marked).
+ */
+diagnoses: Array<Diagnosis>, attachments: Array<Attachment>, };
 
 export type EncounterNoteInput = { encounter_id: string, subjective: string, objective: string, assessment: string, plan: string, };
 
@@ -289,6 +349,26 @@ from_date?: string | null,
  */
 count?: number | null, };
 
+export type Frequency = "once" | "once_daily" | "twice_daily" | "three_times_daily" | "four_times_daily" | "five_times_daily" | "every_4_hours" | "every_6_hours" | "every_8_hours" | "every_12_hours" | "at_bedtime" | "once_weekly" | "as_needed";
+
+export type Icd10SearchResult = { codes: Array<IcdCode>, 
+/**
+ * How many codes matched in all (the list shows the best `limit` of them).
+ */
+total: number, release: string, };
+
+export type IcdCode = { 
+/**
+ * The code with its dot, e.g. "E11.9".
+ */
+code: string, description: string, 
+/**
+ * A leaf code that can be recorded; categories (e.g. "E11") only group codes.
+ */
+billable: boolean, };
+
+export type ItemStatus = "active" | "removed" | "discontinued" | "entered_in_error";
+
 export type ListAuditInput = { 
 /**
  * Page backwards: entries older than this position.
@@ -315,6 +395,12 @@ days?: number | null, };
 
 export type ListDepartmentsInput = { include_inactive?: boolean | null, };
 
+export type ListMedicationsInput = { 
+/**
+ * Words of the generic or a brand name ("amox", "ventolin"); empty lists all.
+ */
+query: string, include_inactive: boolean, };
+
 export type ListStaffInput = { role?: Role | null, specialization?: string | null, department?: string | null, availability?: Availability | null, include_inactive?: boolean | null, };
 
 export type ListWaitlistInput = { 
@@ -332,6 +418,38 @@ export type LoginOutput = {
 token: string, user: UserView, permissions: Array<Permission>, idle_lock_minutes: number, };
 
 export type MatchKind = "mrn" | "phone" | "date_of_birth" | "name" | "typo" | "recent";
+
+export type Medication = { id: string, generic_name: string, brand_names: Array<string>, form: string, strength: string, 
+/**
+ * "Amoxicillin 500 mg capsule": how the medication is named on a prescription.
+ */
+display_name: string, route: Route, 
+/**
+ * WHO ATC code (e.g. "J01CA04"); empty when unknown.
+ */
+atc_code: string, 
+/**
+ * Classes an allergy may name ("penicillins", "nsaids").
+ */
+allergy_classes: Array<string>, 
+/**
+ * What is counted when dispensing ("tablet", "bottle (100 ml)").
+ */
+dispense_unit: string, default_dose: string, 
+/**
+ * Dispense units per dose when countable (used to work out the quantity).
+ */
+units_per_dose: number | null, default_frequency: Frequency, 
+/**
+ * None: ongoing, until stopped.
+ */
+default_duration_days: number | null, default_quantity: number | null, default_instructions: string, active: boolean, };
+
+export type MedicationInput = { generic_name: string, brand_names: Array<string>, form: string, strength: string, route: Route, atc_code: string, allergy_classes: Array<string>, dispense_unit: string, default_dose: string, units_per_dose?: number | null, default_frequency: Frequency, default_duration_days?: number | null, default_quantity?: number | null, default_instructions: string, 
+/**
+ * False retires the medication: kept for old prescriptions, no longer offered.
+ */
+active: boolean, };
 
 export type MergePatientsInput = { 
 /**
@@ -417,9 +535,74 @@ date_of_birth?: string | null, estimated_age_years?: number | null, phone?: stri
  */
 photo_data_url?: string | null, };
 
+export type PatientPrescriptionsInput = { patient_id: string, };
+
 export type PatientProblemsInput = { patient_id: string, };
 
-export type Permission = "users.manage" | "settings.manage" | "audit.view" | "backup.manage" | "sync.manage" | "patients.read" | "patients.write" | "patients.merge" | "schedule.read" | "schedule.write" | "queue.manage" | "queue.call" | "availability.set_own" | "display.view" | "clinical.read" | "clinical.write" | "clinical.sign" | "vitals.write" | "prescriptions.write" | "prescriptions.dispense" | "billing.read" | "billing.write" | "billing.refund" | "pricelist.manage" | "reports.finance" | "inventory.read" | "inventory.write" | "messages.use" | "notices.post";
+export type Permission = "users.manage" | "settings.manage" | "audit.view" | "backup.manage" | "sync.manage" | "patients.read" | "patients.write" | "patients.merge" | "schedule.read" | "schedule.write" | "queue.manage" | "queue.call" | "availability.set_own" | "display.view" | "clinical.read" | "clinical.write" | "clinical.sign" | "vitals.write" | "prescriptions.read" | "prescriptions.write" | "prescriptions.dispense" | "billing.read" | "billing.write" | "billing.refund" | "pricelist.manage" | "reports.finance" | "inventory.read" | "inventory.write" | "messages.use" | "notices.post";
+
+export type Prescription = { id: string, patient_id: string, encounter_id: string | null, prescriber_id: string, prescriber_name: string, status: PrescriptionStatus, notes: string, verification_code: string | null, renewed_from_id: string | null, created_at: string, signed_at: string | null, error_reason: string, 
+/**
+ * In order; items taken off the draft are left out.
+ */
+items: Array<PrescriptionItem>, 
+/**
+ * A draft's current warnings (each needs an override reason to sign); a signed
+ * prescription's overridden ones with their reasons.
+ */
+warnings: Array<PrescriptionWarning>, };
+
+export type PrescriptionErrorInput = { prescription_id: string, reason: string, };
+
+export type PrescriptionItem = { id: string, position: number, medication_id: string, 
+/**
+ * As prescribed: "Amoxicillin 500 mg capsule".
+ */
+medication_name: string, generic_name: string, atc_code: string, allergy_classes: Array<string>, dose: string, route: Route, frequency: Frequency, 
+/**
+ * None: ongoing until stopped.
+ */
+duration_days: number | null, quantity: number, dispense_unit: string, refills: number, instructions: string, 
+/**
+ * The line a pharmacist reads: "1 capsule orally three times daily for 7 days".
+ */
+directions: string, status: ItemStatus, stop_reason: string, stopped_by_name: string | null, stopped_at: string | null, };
+
+export type PrescriptionItemRef = { item_id: string, };
+
+export type PrescriptionPdf = { 
+/**
+ * e.g. "prescription-K7Q-000123-X-2026-12-03.pdf"
+ */
+file_name: string, content_base64: string, 
+/**
+ * A draft prints marked "not valid for dispensing".
+ */
+draft: boolean, };
+
+export type PrescriptionRef = { prescription_id: string, };
+
+export type PrescriptionStatus = "draft" | "signed" | "entered_in_error";
+
+export type PrescriptionWarning = { item_id: string, kind: WarningKind, message: string, 
+/**
+ * Set once overridden at signing.
+ */
+override_reason: string | null, overridden_by_name: string | null, };
+
+export type PrintPrescriptionInput = { prescription_id: string, 
+/**
+ * A CUPS queue; absent: the system's default printer.
+ */
+printer?: string | null, };
+
+export type PrintResult = { 
+/**
+ * The print system's job id (e.g. "ClinicDeskPDF-12").
+ */
+job_id: string, };
+
+export type Printer = { name: string, is_default: boolean, };
 
 export type Problem = { id: string, patient_id: string, 
 /**
@@ -510,11 +693,25 @@ must_change_password: boolean, };
 
 export type Role = "admin" | "doctor" | "nurse" | "receptionist" | "pharmacist" | "accountant" | "kiosk";
 
+export type Route = "oral" | "sublingual" | "topical" | "inhaled" | "nasal" | "ophthalmic" | "otic" | "rectal" | "vaginal" | "transdermal" | "subcutaneous" | "intramuscular" | "intravenous";
+
+export type SaveMedicationInput = { 
+/**
+ * Absent: a new catalog entry.
+ */
+id?: string | null, medication: MedicationInput, };
+
 export type SaveVisitTypeInput = { 
 /**
  * Absent to add a new one.
  */
 id?: string | null, name: string, minutes: number, buffer_minutes?: number | null, colour?: string | null, active?: boolean | null, };
+
+export type SearchIcd10Input = { query: string, 
+/**
+ * At most this many codes (default 25, at most 100).
+ */
+limit?: number, };
 
 export type SearchPatientsInput = { 
 /**
@@ -556,6 +753,12 @@ recovery_passphrase: string | null, };
 
 export type Sex = "female" | "male" | "other" | "unknown";
 
+export type SignPrescriptionInput = { prescription_id: string, 
+/**
+ * A reason for each warning the draft shows (allergy, duplicate), per item and kind.
+ */
+overrides: Array<WarningOverride>, };
+
 export type Slot = { doctor_id: string, doctor_name: string, 
 /**
  * UTC, RFC 3339.
@@ -586,6 +789,8 @@ appointment_id?: string | null, };
 
 export type Status = "scheduled" | "checked_in" | "in_consultation" | "completed" | "cancelled" | "no_show";
 
+export type StopItemInput = { item_id: string, reason: string, };
+
 export type TimelineEntry = { at: string, 
 /**
  * `registered`, `merged`, `allergy`, …
@@ -597,6 +802,16 @@ export type UnlockInput = { password: string, };
 export type UpdateDepartmentInput = { id: string, name: string, description?: string | null, active: boolean, };
 
 export type UpdatePatientInput = { patient_id: string, patient: PatientInput, };
+
+export type UpdatePrescriptionItemInput = { item_id: string, dose?: string | null, route?: Route | null, frequency?: Frequency | null, 
+/**
+ * Days; 0 means ongoing (no end date).
+ */
+duration_days?: number | null, 
+/**
+ * Dispense units; absent: worked out from dose, frequency and duration when it can be.
+ */
+quantity?: number | null, refills?: number | null, instructions?: string | null, };
 
 export type UpdateStaffProfileInput = { username: string, 
 /**
@@ -702,6 +917,10 @@ offered_label: string | null, appointment_id: string | null, created_at: string,
 
 export type WaitlistOfferInput = { entry_id: string, };
 
+export type WarningKind = "allergy" | "duplicate";
+
+export type WarningOverride = { item_id: string, kind: WarningKind, reason: string, };
+
 export type WhoAmI = { user: UserView, permissions: Array<Permission>, idle_lock_minutes: number, };
 
 /** Every registry command: its input and output types. */
@@ -709,6 +928,8 @@ export interface Commands {
   accept_waitlist_offer: { input: WaitlistOfferInput; output: Appointment };
   add_attachment: { input: AddAttachmentInput; output: Attachment };
   add_availability_exception: { input: AddAvailabilityExceptionInput; output: DoctorAvailability };
+  add_diagnosis: { input: AddDiagnosisInput; output: Diagnosis };
+  add_prescription_item: { input: AddPrescriptionItemInput; output: Prescription };
   add_problem: { input: AddProblemInput; output: Problem };
   add_to_waitlist: { input: AddToWaitlistInput; output: WaitlistEntry };
   amend_encounter_note: { input: AmendNoteInput; output: Encounter };
@@ -722,20 +943,27 @@ export interface Commands {
   create_backup: { input: BackupInput; output: BackupReport };
   create_demo_clinic: { input: NoInput; output: DemoClinic };
   create_department: { input: DepartmentInput; output: Department };
+  create_prescription: { input: CreatePrescriptionInput; output: Prescription };
   create_user: { input: CreateUserInput; output: UserView };
+  current_medications: { input: PatientPrescriptionsInput; output: Array<CurrentMedication> };
   decline_waitlist_offer: { input: WaitlistOfferInput; output: WaitlistEntry };
   disable_user: { input: UsernameInput; output: UserView };
+  discontinue_prescription_item: { input: StopItemInput; output: Prescription };
   enable_user: { input: UsernameInput; output: UserView };
   find_patient_duplicates: { input: DuplicateQuery; output: Array<DuplicateCandidate> };
   find_slots: { input: FindSlotsInput; output: Array<Slot> };
   get_clinic_settings: { input: NoInput; output: ClinicSettings };
   get_doctor_availability: { input: DoctorRef; output: DoctorAvailability };
   get_encounter: { input: EncounterRef; output: Encounter };
+  get_prescription: { input: PrescriptionRef; output: Prescription };
   list_attachments: { input: PatientAttachmentsInput; output: Array<Attachment> };
   list_audit: { input: ListAuditInput; output: Array<AuditRecord> };
   list_day: { input: ListDayInput; output: DayList };
   list_departments: { input: ListDepartmentsInput; output: Array<Department> };
   list_encounters: { input: PatientEncountersInput; output: Array<EncounterSummary> };
+  list_medications: { input: ListMedicationsInput; output: Array<Medication> };
+  list_prescriptions: { input: PatientPrescriptionsInput; output: Array<Prescription> };
+  list_printers: { input: NoInput; output: Array<Printer> };
   list_problems: { input: PatientProblemsInput; output: Array<Problem> };
   list_staff: { input: ListStaffInput; output: StaffList };
   list_users: { input: NoInput; output: Array<UserView> };
@@ -745,21 +973,29 @@ export interface Commands {
   login: { input: LoginInput; output: LoginOutput };
   logout: { input: NoInput; output: Done };
   mark_attachment_entered_in_error: { input: AttachmentErrorInput; output: Attachment };
+  mark_diagnosis_entered_in_error: { input: DiagnosisErrorInput; output: Diagnosis };
   mark_encounter_entered_in_error: { input: EnteredInErrorInput; output: Encounter };
   mark_no_show: { input: AppointmentRef; output: Appointment };
+  mark_prescription_entered_in_error: { input: PrescriptionErrorInput; output: Prescription };
   mark_vitals_entered_in_error: { input: VitalsErrorInput; output: Vitals };
   merge_patients: { input: MergePatientsInput; output: MergeResult };
   open_attachment: { input: AttachmentRef; output: AttachmentContent };
   open_patient_chart: { input: OpenPatientChartInput; output: PatientChart };
+  prescription_pdf: { input: PrescriptionRef; output: PrescriptionPdf };
+  print_prescription: { input: PrintPrescriptionInput; output: PrintResult };
   record_allergy: { input: RecordAllergyInput; output: Allergy };
   record_vitals: { input: VitalsInput; output: Vitals };
   register_patient: { input: RegisterPatientInput; output: Patient };
   remove_availability_exception: { input: RemoveAvailabilityExceptionInput; output: DoctorAvailability };
   remove_from_waitlist: { input: RemoveFromWaitlistInput; output: WaitlistEntry };
+  remove_prescription_item: { input: PrescriptionItemRef; output: Prescription };
+  renew_prescription: { input: PrescriptionRef; output: Prescription };
   reschedule_appointment: { input: RescheduleAppointmentInput; output: Appointment };
   reset_password: { input: ResetPasswordInput; output: UserView };
   save_encounter_note: { input: EncounterNoteInput; output: Encounter };
+  save_medication: { input: SaveMedicationInput; output: Medication };
   save_visit_type: { input: SaveVisitTypeInput; output: VisitType };
+  search_icd10: { input: SearchIcd10Input; output: Icd10SearchResult };
   search_patients: { input: SearchPatientsInput; output: SearchResult };
   set_allergy_status: { input: SetAllergyStatusInput; output: Allergy };
   set_my_availability: { input: SetMyAvailabilityInput; output: StaffMember };
@@ -767,12 +1003,14 @@ export interface Commands {
   set_weekly_availability: { input: SetWeeklyAvailabilityInput; output: DoctorAvailability };
   setup_clinic: { input: SetupClinicInput; output: SetupClinicOutput };
   sign_encounter: { input: EncounterRef; output: Encounter };
+  sign_prescription: { input: SignPrescriptionInput; output: Prescription };
   start_consultation: { input: AppointmentRef; output: Appointment };
   start_encounter: { input: StartEncounterInput; output: EncounterSummary };
   unlock_session: { input: UnlockInput; output: LoginOutput };
   update_clinic_settings: { input: ClinicSettings; output: ClinicSettings };
   update_department: { input: UpdateDepartmentInput; output: Department };
   update_patient: { input: UpdatePatientInput; output: Patient };
+  update_prescription_item: { input: UpdatePrescriptionItemInput; output: Prescription };
   update_staff_profile: { input: UpdateStaffProfileInput; output: StaffMember };
   update_user: { input: UpdateUserInput; output: UserView };
   verify_database: { input: NoInput; output: VerifyReport };
@@ -787,6 +1025,8 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "accept_waitlist_offer",
   "add_attachment",
   "add_availability_exception",
+  "add_diagnosis",
+  "add_prescription_item",
   "add_problem",
   "add_to_waitlist",
   "amend_encounter_note",
@@ -800,20 +1040,27 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "create_backup",
   "create_demo_clinic",
   "create_department",
+  "create_prescription",
   "create_user",
+  "current_medications",
   "decline_waitlist_offer",
   "disable_user",
+  "discontinue_prescription_item",
   "enable_user",
   "find_patient_duplicates",
   "find_slots",
   "get_clinic_settings",
   "get_doctor_availability",
   "get_encounter",
+  "get_prescription",
   "list_attachments",
   "list_audit",
   "list_day",
   "list_departments",
   "list_encounters",
+  "list_medications",
+  "list_prescriptions",
+  "list_printers",
   "list_problems",
   "list_staff",
   "list_users",
@@ -823,21 +1070,29 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "login",
   "logout",
   "mark_attachment_entered_in_error",
+  "mark_diagnosis_entered_in_error",
   "mark_encounter_entered_in_error",
   "mark_no_show",
+  "mark_prescription_entered_in_error",
   "mark_vitals_entered_in_error",
   "merge_patients",
   "open_attachment",
   "open_patient_chart",
+  "prescription_pdf",
+  "print_prescription",
   "record_allergy",
   "record_vitals",
   "register_patient",
   "remove_availability_exception",
   "remove_from_waitlist",
+  "remove_prescription_item",
+  "renew_prescription",
   "reschedule_appointment",
   "reset_password",
   "save_encounter_note",
+  "save_medication",
   "save_visit_type",
+  "search_icd10",
   "search_patients",
   "set_allergy_status",
   "set_my_availability",
@@ -845,12 +1100,14 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "set_weekly_availability",
   "setup_clinic",
   "sign_encounter",
+  "sign_prescription",
   "start_consultation",
   "start_encounter",
   "unlock_session",
   "update_clinic_settings",
   "update_department",
   "update_patient",
+  "update_prescription_item",
   "update_staff_profile",
   "update_user",
   "verify_database",
@@ -864,6 +1121,8 @@ export const COMMAND_ACCESS: Readonly<Record<CommandName, "public" | "signed-in"
   accept_waitlist_offer: "schedule.write",
   add_attachment: "clinical.write",
   add_availability_exception: "schedule.write",
+  add_diagnosis: "clinical.write",
+  add_prescription_item: "prescriptions.write",
   add_problem: "clinical.write",
   add_to_waitlist: "schedule.write",
   amend_encounter_note: "clinical.sign",
@@ -877,20 +1136,27 @@ export const COMMAND_ACCESS: Readonly<Record<CommandName, "public" | "signed-in"
   create_backup: "backup.manage",
   create_demo_clinic: "public",
   create_department: "users.manage",
+  create_prescription: "prescriptions.write",
   create_user: "users.manage",
+  current_medications: "prescriptions.read",
   decline_waitlist_offer: "schedule.write",
   disable_user: "users.manage",
+  discontinue_prescription_item: "prescriptions.write",
   enable_user: "users.manage",
   find_patient_duplicates: "patients.read",
   find_slots: "schedule.read",
   get_clinic_settings: "signed-in",
   get_doctor_availability: "schedule.read",
   get_encounter: "clinical.read",
+  get_prescription: "prescriptions.read",
   list_attachments: "clinical.read",
   list_audit: "audit.view",
   list_day: "schedule.read",
   list_departments: "signed-in",
   list_encounters: "clinical.read",
+  list_medications: "signed-in",
+  list_prescriptions: "prescriptions.read",
+  list_printers: "signed-in",
   list_problems: "clinical.read",
   list_staff: "signed-in",
   list_users: "users.manage",
@@ -900,21 +1166,29 @@ export const COMMAND_ACCESS: Readonly<Record<CommandName, "public" | "signed-in"
   login: "public",
   logout: "public",
   mark_attachment_entered_in_error: "clinical.write",
+  mark_diagnosis_entered_in_error: "clinical.write",
   mark_encounter_entered_in_error: "clinical.sign",
   mark_no_show: "queue.manage",
+  mark_prescription_entered_in_error: "prescriptions.write",
   mark_vitals_entered_in_error: "vitals.write",
   merge_patients: "patients.merge",
   open_attachment: "clinical.read",
   open_patient_chart: "patients.read",
+  prescription_pdf: "prescriptions.read",
+  print_prescription: "prescriptions.read",
   record_allergy: "patients.write",
   record_vitals: "vitals.write",
   register_patient: "patients.write",
   remove_availability_exception: "schedule.write",
   remove_from_waitlist: "schedule.write",
+  remove_prescription_item: "prescriptions.write",
+  renew_prescription: "prescriptions.write",
   reschedule_appointment: "schedule.write",
   reset_password: "users.manage",
   save_encounter_note: "clinical.write",
+  save_medication: "settings.manage",
   save_visit_type: "settings.manage",
+  search_icd10: "clinical.read",
   search_patients: "patients.read",
   set_allergy_status: "patients.write",
   set_my_availability: "availability.set_own",
@@ -922,12 +1196,14 @@ export const COMMAND_ACCESS: Readonly<Record<CommandName, "public" | "signed-in"
   set_weekly_availability: "schedule.write",
   setup_clinic: "public",
   sign_encounter: "clinical.sign",
+  sign_prescription: "prescriptions.write",
   start_consultation: "queue.call",
   start_encounter: "clinical.write",
   unlock_session: "public",
   update_clinic_settings: "settings.manage",
   update_department: "users.manage",
   update_patient: "patients.write",
+  update_prescription_item: "prescriptions.write",
   update_staff_profile: "users.manage",
   update_user: "users.manage",
   verify_database: "audit.view",
@@ -939,10 +1215,10 @@ export const COMMAND_ACCESS: Readonly<Record<CommandName, "public" | "signed-in"
 /** The permission matrix (crates/core/src/access): each role's permissions. */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   admin: ["users.manage", "settings.manage", "audit.view", "backup.manage", "sync.manage", "patients.read", "patients.write", "patients.merge", "schedule.read", "schedule.write", "display.view", "billing.read", "pricelist.manage", "reports.finance", "inventory.read", "messages.use", "notices.post"],
-  doctor: ["patients.read", "patients.write", "schedule.read", "queue.manage", "queue.call", "availability.set_own", "display.view", "clinical.read", "clinical.write", "clinical.sign", "vitals.write", "prescriptions.write", "inventory.read", "messages.use"],
-  nurse: ["patients.read", "patients.write", "schedule.read", "queue.manage", "queue.call", "display.view", "clinical.read", "vitals.write", "inventory.read", "messages.use"],
+  doctor: ["patients.read", "patients.write", "schedule.read", "queue.manage", "queue.call", "availability.set_own", "display.view", "clinical.read", "clinical.write", "clinical.sign", "vitals.write", "prescriptions.read", "prescriptions.write", "inventory.read", "messages.use"],
+  nurse: ["patients.read", "patients.write", "schedule.read", "queue.manage", "queue.call", "display.view", "clinical.read", "vitals.write", "prescriptions.read", "inventory.read", "messages.use"],
   receptionist: ["patients.read", "patients.write", "schedule.read", "schedule.write", "queue.manage", "display.view", "billing.read", "billing.write", "messages.use"],
-  pharmacist: ["patients.read", "prescriptions.dispense", "inventory.read", "inventory.write", "messages.use"],
+  pharmacist: ["patients.read", "prescriptions.read", "prescriptions.dispense", "inventory.read", "inventory.write", "messages.use"],
   accountant: ["patients.read", "billing.read", "billing.write", "billing.refund", "pricelist.manage", "reports.finance", "messages.use"],
   kiosk: ["display.view"],
 };

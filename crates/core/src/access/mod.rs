@@ -125,6 +125,9 @@ pub enum Permission {
     ClinicalSign,
     #[serde(rename = "vitals.write")]
     VitalsWrite,
+    /// Prescriptions and current medications (pharmacists read them to dispense).
+    #[serde(rename = "prescriptions.read")]
+    PrescriptionsRead,
     #[serde(rename = "prescriptions.write")]
     PrescriptionsWrite,
     #[serde(rename = "prescriptions.dispense")]
@@ -171,6 +174,7 @@ impl Permission {
             ClinicalWrite => "clinical.write",
             ClinicalSign => "clinical.sign",
             VitalsWrite => "vitals.write",
+            PrescriptionsRead => "prescriptions.read",
             PrescriptionsWrite => "prescriptions.write",
             PrescriptionsDispense => "prescriptions.dispense",
             BillingRead => "billing.read",
@@ -219,6 +223,7 @@ pub const MATRIX: &[(Permission, &[Role])] = &[
     (P::ClinicalWrite, &[Doctor]),
     (P::ClinicalSign, &[Doctor]),
     (P::VitalsWrite, &[Doctor, Nurse]),
+    (P::PrescriptionsRead, &[Doctor, Nurse, Pharmacist]),
     (P::PrescriptionsWrite, &[Doctor]),
     (P::PrescriptionsDispense, &[Pharmacist]),
     (P::BillingRead, &[Admin, Receptionist, Accountant]),

@@ -22,6 +22,9 @@ pub(crate) const PATIENT_LINKED: &[(&str, &str, bool)] = &[
     ("encounter_diagnoses", "patient_id", true),
     ("patient_problems", "patient_id", true),
     ("attachments", "patient_id", true),
+    ("prescriptions", "patient_id", true),
+    ("prescription_items", "patient_id", true),
+    ("prescription_overrides", "patient_id", true),
     ("recent_patients", "patient_id", false),
 ];
 

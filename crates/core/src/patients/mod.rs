@@ -10,6 +10,7 @@ pub mod search;
 
 pub use duplicates::{DuplicateCandidate, DuplicateQuery};
 pub use merge::{MergePatientsInput, MergeResult};
+pub(crate) use record::{load_allergies, load_patient};
 pub use record::{
     Allergy, AllergyInput, AllergySeverity, AllergyStatus, Patient, PatientChart, PatientInput,
     Sex, TimelineEntry,

@@ -655,7 +655,7 @@ pub(crate) fn load_patient(conn: &Connection, id: &str, today: NaiveDate) -> App
     .ok_or_else(|| AppError::not_found("no such patient").with_field("patient_id"))
 }
 
-fn load_allergies(conn: &Connection, patient_id: &str) -> AppResult<Vec<Allergy>> {
+pub(crate) fn load_allergies(conn: &Connection, patient_id: &str) -> AppResult<Vec<Allergy>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, substance, reaction, severity, status, recorded_at, updated_at
          FROM patient_allergies WHERE patient_id = ?1
@@ -873,7 +873,25 @@ pub(crate) fn open_patient_chart(
             .prepare_cached("SELECT mrn FROM patients WHERE merged_into = ?1 ORDER BY mrn")?
             .query_map([&patient.id], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
-        let timeline = timeline(w.conn(), &patient, &allergies)?;
+        // Encounters and prescriptions join the timeline only for roles that read them;
+        // reception sees that visits happened (appointments), not what was written.
+        let role = ctx.user().ok().map(|u| u.role);
+        let clinical = role.is_some_and(|r| r.has(crate::access::Permission::ClinicalRead));
+        let prescriptions =
+            role.is_some_and(|r| r.has(crate::access::Permission::PrescriptionsRead));
+        let mut timeline = timeline(w.conn(), &patient, &allergies)?;
+        if clinical || prescriptions {
+            timeline.extend(clinical_timeline(
+                w.conn(),
+                &patient.id,
+                clinical,
+                prescriptions,
+            )?);
+            timeline.sort_by(|a, b| {
+                b.at.cmp(&a.at)
+                    .then_with(|| (a.kind == "registered").cmp(&(b.kind == "registered")))
+            });
+        }
         w.conn()
             .prepare_cached(
                 "INSERT INTO recent_patients (patient_id, opened_at) VALUES (?1, ?2)
@@ -977,6 +995,86 @@ fn timeline(
         b.at.cmp(&a.at)
             .then_with(|| (a.kind == "registered").cmp(&(b.kind == "registered")))
     });
+    Ok(out)
+}
+
+/// Encounters (with the assessment's first line) and prescriptions (with their items).
+fn clinical_timeline(
+    conn: &Connection,
+    patient_id: &str,
+    encounters: bool,
+    prescriptions: bool,
+) -> AppResult<Vec<TimelineEntry>> {
+    let mut out = Vec::new();
+    if encounters {
+        let mut stmt = conn.prepare_cached(
+            "SELECT e.started_at, e.status, u.full_name,
+                    coalesce((SELECT n.assessment FROM encounter_notes n WHERE n.encounter_id = e.id
+                              ORDER BY n.version DESC LIMIT 1), ''),
+                    (SELECT group_concat(d.code, ', ') FROM encounter_diagnoses d
+                      WHERE d.encounter_id = e.id AND d.status = 'recorded')
+             FROM encounters e JOIN users u ON u.id = e.doctor_id
+             WHERE e.patient_id = ?1 ORDER BY e.started_at DESC LIMIT 200",
+        )?;
+        let rows = stmt.query_map([patient_id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
+            ))
+        })?;
+        for row in rows {
+            let (at, status, doctor, assessment, codes) = row?;
+            let headline = assessment
+                .lines()
+                .next()
+                .unwrap_or("")
+                .chars()
+                .take(120)
+                .collect::<String>();
+            out.push(TimelineEntry {
+                at,
+                kind: "encounter".into(),
+                title: format!("Consultation with {doctor} ({})", status.replace('_', " ")),
+                detail: match codes {
+                    Some(c) if !c.is_empty() => format!("{c} — {headline}"),
+                    _ => headline,
+                },
+            });
+        }
+    }
+    if prescriptions {
+        let mut stmt = conn.prepare_cached(
+            "SELECT coalesce(p.signed_at, p.created_at), p.status, u.full_name,
+                    (SELECT group_concat(i.medication_name, '; ') FROM prescription_items i
+                      WHERE i.prescription_id = p.id AND i.status <> 'removed')
+             FROM prescriptions p JOIN users u ON u.id = p.prescriber_id
+             WHERE p.patient_id = ?1 AND p.status <> 'draft' ORDER BY p.created_at DESC LIMIT 200",
+        )?;
+        let rows = stmt.query_map([patient_id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+            ))
+        })?;
+        for row in rows {
+            let (at, status, doctor, items) = row?;
+            out.push(TimelineEntry {
+                at,
+                kind: "prescription".into(),
+                title: if status == "entered_in_error" {
+                    format!("Prescription by {doctor} (entered in error)")
+                } else {
+                    format!("Prescription by {doctor}")
+                },
+                detail: items.unwrap_or_default(),
+            });
+        }
+    }
     Ok(out)
 }
 

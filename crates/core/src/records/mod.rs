@@ -4,6 +4,9 @@
 //! readable; the migration's triggers refuse anything else. Every read of a note is audited.
 
 mod attachments;
+pub(crate) mod demo;
+mod diagnoses;
+pub mod icd10;
 mod problems;
 mod vitals;
 
@@ -11,6 +14,10 @@ pub use attachments::{
     AddAttachmentInput, Attachment, AttachmentContent, AttachmentErrorInput, AttachmentRef,
     PatientAttachmentsInput, MAX_ATTACHMENT_BYTES,
 };
+pub use diagnoses::{
+    AddDiagnosisInput, Diagnosis, DiagnosisCertainty, DiagnosisErrorInput, DiagnosisRank,
+};
+pub use icd10::{Icd10SearchResult, IcdCode, SearchIcd10Input};
 pub use problems::{
     AddProblemInput, PatientProblemsInput, Problem, ProblemChange, ProblemStatus,
     ProblemStatusInput,
@@ -28,7 +35,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
 pub(crate) fn commands() -> Vec<CommandSpec> {
-    vec![
+    let mut commands = vec![
         command(
             "start_encounter",
             "Open an encounter (a consultation) for a patient, from an appointment or not",
@@ -125,7 +132,21 @@ pub(crate) fn commands() -> Vec<CommandSpec> {
             Access::Permission(Permission::ClinicalWrite),
             attachments::mark_attachment_entered_in_error,
         ),
-    ]
+        command(
+            "add_diagnosis",
+            "Add an ICD-10-CM diagnosis to an encounter (after signing: an amendment with a reason)",
+            Access::Permission(Permission::ClinicalWrite),
+            diagnoses::add_diagnosis,
+        ),
+        command(
+            "mark_diagnosis_entered_in_error",
+            "Mark a diagnosis entered in error, with a reason (it stays readable)",
+            Access::Permission(Permission::ClinicalWrite),
+            diagnoses::mark_diagnosis_entered_in_error,
+        ),
+    ];
+    commands.extend(icd10::commands());
+    commands
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema, ts_rs::TS)]
@@ -194,6 +215,8 @@ pub struct Encounter {
     /// Every version, oldest first: drafts, the signed text, amendments.
     pub history: Vec<NoteVersion>,
     pub vitals: Vec<Vitals>,
+    /// ICD-10-CM diagnoses, primary first (entered-in-error ones included, marked).
+    pub diagnoses: Vec<Diagnosis>,
     pub attachments: Vec<Attachment>,
 }
 
@@ -575,6 +598,7 @@ fn read_encounter(c: &Connection, id: &str) -> AppResult<Encounter> {
         summary,
         history,
         vitals,
+        diagnoses: diagnoses::of_encounter(c, id)?,
         attachments: attachments::of_encounter(c, id)?,
     })
 }

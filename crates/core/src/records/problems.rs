@@ -137,7 +137,17 @@ pub(crate) fn of_patient(c: &Connection, patient_id: &str) -> AppResult<Vec<Prob
 #[serde(deny_unknown_fields)]
 pub struct AddProblemInput {
     pub patient_id: String,
+    /// Free text; may be left empty when a code or a diagnosis names the problem.
+    #[serde(default)]
     pub description: String,
+    /// An ICD-10-CM code (with or without its dot) to code the problem with.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub code: Option<String>,
+    /// A diagnosis of this patient that the problem comes from (its code is taken).
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub from_diagnosis_id: Option<String>,
     /// YYYY-MM-DD, or empty when unknown.
     #[serde(default)]
     pub onset_date: String,
@@ -161,10 +171,53 @@ pub(crate) fn add_problem(ctx: &Ctx<'_>, input: AddProblemInput) -> AppResult<Pr
     }
     ctx.write(|w| {
         crate::patients::require_active(w.conn(), &input.patient_id)?;
-        // Coding from the ICD-10-CM list joins with the diagnoses; until then problems are
-        // free text (the `code` column stays empty).
-        let code = String::new();
-        let description = required(&input.description, "description", 500)?;
+        // A problem is coded from a diagnosis of this patient, from the ICD-10-CM list, or
+        // left as free text (the `code` column stays empty).
+        let mut code = String::new();
+        let mut coded_description = String::new();
+        if let Some(diagnosis_id) = &input.from_diagnosis_id {
+            let (patient, dx_code, dx_description, status): (String, String, String, String) = w
+                .conn()
+                .query_row(
+                    "SELECT patient_id, code, description, status FROM encounter_diagnoses
+                     WHERE id = ?1",
+                    [diagnosis_id],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                )
+                .optional()?
+                .ok_or_else(|| AppError::field("from_diagnosis_id", "no such diagnosis"))?;
+            if patient != input.patient_id {
+                return Err(AppError::field(
+                    "from_diagnosis_id",
+                    "that diagnosis belongs to another patient",
+                ));
+            }
+            if status == "entered_in_error" {
+                return Err(AppError::field(
+                    "from_diagnosis_id",
+                    "that diagnosis was marked entered in error",
+                ));
+            }
+            code = dx_code;
+            coded_description = dx_description;
+        } else if let Some(raw) = input.code.as_deref().filter(|c| !c.trim().is_empty()) {
+            let icd = super::icd10::find(raw).ok_or_else(|| {
+                AppError::field(
+                    "code",
+                    format!(
+                        "{} is not an ICD-10-CM code; search the code list",
+                        raw.trim()
+                    ),
+                )
+            })?;
+            code = icd.code;
+            coded_description = icd.description;
+        }
+        let description = if input.description.trim().is_empty() && !code.is_empty() {
+            coded_description
+        } else {
+            required(&input.description, "description", 500)?
+        };
         let already: Option<String> = w
             .conn()
             .query_row(
@@ -193,7 +246,7 @@ pub(crate) fn add_problem(ctx: &Ctx<'_>, input: AddProblemInput) -> AppResult<Pr
                 description,
                 onset,
                 note,
-                None::<String>,
+                input.from_diagnosis_id,
                 me.id,
                 now
             ],
@@ -202,7 +255,11 @@ pub(crate) fn add_problem(ctx: &Ctx<'_>, input: AddProblemInput) -> AppResult<Pr
         let entry = ctx.audit_entry(
             AuditOutcome::Ok,
             Some(("patients", &input.patient_id)),
-            format!("problem added: {description}"),
+            if code.is_empty() {
+                format!("problem added: {description}")
+            } else {
+                format!("problem added: {code} {description}")
+            },
         );
         w.audit(entry)?;
         load(w.conn(), &id)

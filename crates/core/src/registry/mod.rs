@@ -158,6 +158,7 @@ static REGISTRY: LazyLock<Registry> = LazyLock::new(|| {
     commands.extend(crate::staff::commands());
     commands.extend(crate::scheduling::commands());
     commands.extend(crate::records::commands());
+    commands.extend(crate::prescriptions::commands());
     commands.sort_by_key(|c| c.name);
     Registry { commands }
 });
@@ -217,7 +218,8 @@ mod tests {
             assert!(
                 c.name
                     .chars()
-                    .all(|ch| ch.is_ascii_lowercase() || ch == '_'),
+                    .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_')
+                    && c.name.starts_with(|ch: char| ch.is_ascii_lowercase()),
                 "{}",
                 c.name
             );

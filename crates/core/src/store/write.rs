@@ -29,6 +29,10 @@ pub const SYNCED_TABLES: &[&str] = &[
     "patient_problems",
     "patient_problem_changes",
     "attachments",
+    "medications",
+    "prescriptions",
+    "prescription_items",
+    "prescription_overrides",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -118,3 +118,15 @@ pub fn records_clinic(given: &str, family: &str, sex: &str, dob: &str) -> Record
         patient,
     }
 }
+
+/// The audit log's detail texts (newest first).
+pub fn audit_details(ws: &Workstation) -> Vec<String> {
+    let admin = admin(ws);
+    call(ws, &admin, "list_audit", json!({"limit": 500}))
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["detail"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
