@@ -46,7 +46,10 @@ passed
 
 section "printing through a real CUPS queue (cups-pdf)"
 bash scripts/ensure-cups.sh
-cargo test -p clinicdesk-pdf --locked --test cups -- --ignored 2>&1 | tee "$log_dir/cups.log"
+{
+  cargo test -p clinicdesk-pdf --locked --test cups -- --ignored
+  cargo test -p clinicdesk-core --locked --test printing -- --ignored
+} 2>&1 | tee "$log_dir/cups.log"
 passed
 
 section "desktop app: debug build with embedded assets"
