@@ -93,12 +93,24 @@ fn a_signed_note_is_locked_and_amendments_keep_the_original() {
         c.ws.store()
             .read(|conn| Ok(conn.execute("UPDATE encounter_notes SET assessment = 'changed'", [])));
     assert!(raw.unwrap().is_err(), "note versions are never updated");
+    // Vitals go on an open encounter only.
+    let err = call(
+        &c.ws,
+        &c.nurse,
+        "record_vitals",
+        json!({"patient_id": c.patient, "encounter_id": e["id"], "pulse_bpm": 70}),
+    )
+    .unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("encounter_id"));
     // An amendment needs a reason and keeps everything before it.
     let mut amendment = json!({"note": note(&e, "Community-acquired pneumonia"), "reason": " "});
     let err = call(&c.ws, &c.doctor, "amend_encounter_note", amendment.clone()).unwrap_err();
     assert_eq!(err.field.as_deref(), Some("reason"));
     amendment["reason"] = json!("X-ray result came back");
-    let amended = call(&c.ws, &c.doctor, "amend_encounter_note", amendment).unwrap();
+    let amended = call(&c.ws, &c.doctor, "amend_encounter_note", amendment.clone()).unwrap();
+    // The same text again is no amendment.
+    let err = call(&c.ws, &c.doctor, "amend_encounter_note", amendment).unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("note"));
     assert_eq!(amended["summary"]["amendments"], 1);
     assert_eq!(
         amended["summary"]["headline"],
@@ -190,6 +202,7 @@ fn vitals_are_validated_flagged_and_never_changed() {
     let e = vitals(json!({"patient_id": c.patient, "systolic_mmhg": 80, "diastolic_mmhg": 95}))
         .unwrap_err();
     assert_eq!(e.field.as_deref(), Some("diastolic_mmhg"));
+    assert!(e.message.contains("must be lower"), "{}", e.message);
     let e = vitals(json!({"patient_id": c.patient})).unwrap_err();
     assert_eq!(e.code, ErrorCode::Validation);
     // A fever and a fast pulse are flagged; BMI is derived.
@@ -311,6 +324,16 @@ fn one_encounter_per_appointment_and_only_for_its_patient() {
                "starts_at": "2026-03-02T09:00", "walk_in": true}),
     )
     .unwrap();
+    // The consultation is the booked doctor's: another doctor is told to start a walk-in.
+    let err = call(
+        &c.ws,
+        &c.other_doctor,
+        "start_encounter",
+        json!({"patient_id": c.patient, "appointment_id": appointment["id"]}),
+    )
+    .unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("appointment_id"));
+    assert!(err.message.contains("walk-in"), "{}", err.message);
     let first = call(
         &c.ws,
         &c.doctor,

@@ -304,20 +304,34 @@ fn start_encounter(ctx: &Ctx<'_>, input: StartEncounterInput) -> AppResult<Encou
     ctx.write(|w| {
         crate::patients::require_active(w.conn(), &input.patient_id)?;
         if let Some(appointment_id) = &input.appointment_id {
-            let for_patient: Option<String> = w
+            let booked: Option<(String, String, String, String)> = w
                 .conn()
                 .query_row(
-                    "SELECT patient_id FROM appointments WHERE id = ?1",
+                    "SELECT a.patient_id, a.doctor_id, u.full_name, a.status
+                     FROM appointments a JOIN users u ON u.id = a.doctor_id WHERE a.id = ?1",
                     [appointment_id],
-                    |r| r.get(0),
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
                 )
                 .optional()?;
-            match for_patient {
+            match booked {
                 None => return Err(AppError::field("appointment_id", "no such appointment")),
-                Some(p) if p != input.patient_id => {
+                Some((p, ..)) if p != input.patient_id => {
                     return Err(AppError::field(
                         "appointment_id",
                         "this appointment is another patient's",
+                    ))
+                }
+                // The consultation belongs to the doctor the patient was booked with.
+                Some((_, doctor, name, _)) if doctor != me.id => {
+                    return Err(AppError::field(
+                        "appointment_id",
+                        format!("this appointment is with {name}; start a walk-in consultation instead"),
+                    ))
+                }
+                Some((.., status)) if matches!(status.as_str(), "cancelled" | "no_show") => {
+                    return Err(AppError::field(
+                        "appointment_id",
+                        format!("this appointment was {}", status.replace('_', " ")),
                     ))
                 }
                 Some(_) => {}
@@ -533,6 +547,23 @@ fn amend_encounter_note(ctx: &Ctx<'_>, input: AmendNoteInput) -> AppResult<Encou
     let id = input.note.encounter_id.clone();
     ctx.write(|w| {
         editable(ctx, w.conn(), &id, EncounterStatus::Signed)?;
+        let current: Option<(String, String, String, String)> = w
+            .conn()
+            .query_row(
+                "SELECT subjective, objective, assessment, plan FROM encounter_notes
+                 WHERE encounter_id = ?1 ORDER BY version DESC LIMIT 1",
+                [&id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()?;
+        if current.is_some_and(|(s, o, a, p)| {
+            s == soap.subjective && o == soap.objective && a == soap.assessment && p == soap.plan
+        }) {
+            return Err(AppError::field(
+                "note",
+                "the amendment changes nothing: edit the note before saving it",
+            ));
+        }
         let version = append_version(ctx, w, &id, "amendment", &soap, &reason)?;
         let entry = ctx.audit_entry(
             AuditOutcome::Ok,

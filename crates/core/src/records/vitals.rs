@@ -151,7 +151,7 @@ pub(crate) fn record_vitals(ctx: &Ctx<'_>, input: VitalsInput) -> AppResult<Vita
         (Some(s), Some(d)) if d >= s => {
             return Err(AppError::field(
                 "diastolic_mmhg",
-                "the diastolic pressure is lower than the systolic",
+                "the diastolic pressure must be lower than the systolic",
             ));
         }
         (Some(_), None) | (None, Some(_)) => {
@@ -212,6 +212,12 @@ pub(crate) fn record_vitals(ctx: &Ctx<'_>, input: VitalsInput) -> AppResult<Vita
                 return Err(AppError::field(
                     "encounter_id",
                     "this encounter is another patient's",
+                ));
+            }
+            if e.status != super::EncounterStatus::Open {
+                return Err(AppError::field(
+                    "encounter_id",
+                    "this encounter is closed (signed or entered in error): record the vitals on the patient or a new encounter",
                 ));
             }
         }
