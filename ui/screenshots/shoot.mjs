@@ -608,6 +608,118 @@ const flows = {
     await context.close();
   },
 
+  async consultation(vp) {
+    // 08:05 in Rome: María García López (allergic to penicillin) has checked in for Dr. Rossi's 08:30.
+    const { context, page } = await open(vp, { state: "demo", availability: { "dr.rossi": "available" } }, { time: "2026-03-04T07:05:00Z" });
+    await signIn(page, "dr.rossi", PASSWORDS["dr.rossi"]);
+    await page.getByTestId("home-title").waitFor();
+    await page.getByTestId("nav-today").click();
+    await page.getByTestId("today-board").waitFor();
+    const start = page.getByTestId("queue-doctor-dr.rossi").locator('[data-testid^="queue-start-"]').first();
+    await start.waitFor();
+    await shot(page, vp, "84-today-doctor-start");
+    await start.click();
+    await page.getByTestId("consultation").waitFor();
+    // A typo in the temperature: Rust refuses it by field, with the plausible range.
+    await page.getByTestId("vitals-temperature_c").fill("73");
+    await page.getByTestId("vitals-pulse_bpm").fill("112");
+    await page.getByTestId("vitals-submit").click();
+    await page.getByTestId("error-temperature_c").waitFor();
+    await page.getByTestId("vitals-panel").scrollIntoViewIfNeeded();
+    await shot(page, vp, "85-consultation-vitals-error");
+    await page.getByTestId("vitals-temperature_c").fill("38.4");
+    await page.getByTestId("vitals-systolic_mmhg").fill("128");
+    await page.getByTestId("vitals-diastolic_mmhg").fill("82");
+    await page.getByTestId("vitals-respiratory_rate").fill("18");
+    await page.getByTestId("vitals-spo2_percent").fill("94");
+    await page.getByTestId("vitals-weight_kg").fill("68");
+    await page.getByTestId("vitals-height_cm").fill("165");
+    await page.getByTestId("vitals-note").fill("Cough for 5 days, worse at night");
+    await page.getByTestId("vitals-submit").click();
+    await page.getByTestId("vitals-notice").waitFor();
+    await page.getByTestId("note-subjective").fill("Productive cough for 5 days, fever up to 38.5 °C, mild pleuritic pain on the right.");
+    await page.getByTestId("note-objective").fill("Crackles at the right base. No wheeze. Alert, well perfused.");
+    await page.getByTestId("note-assessment").fill("Viral lower respiratory tract infection");
+    await page.getByTestId("note-plan").fill("Rest, fluids, paracetamol. Review in 48 h or earlier if breathless.");
+    await page.getByTestId("note-save").click();
+    await page.locator('[data-testid="note-dirty"][data-dirty="false"]').waitFor();
+    await page.evaluate(() => document.getElementById("main")?.scrollTo(0, 0));
+    await shot(page, vp, "86-consultation-draft-vitals");
+    await page.getByTestId("note-sign").click();
+    await page.getByTestId("confirm-dialog").getByTestId("confirm-submit").waitFor();
+    await shot(page, vp, "87-consultation-sign-confirm");
+    await page.getByTestId("confirm-submit").click();
+    await page.getByTestId("note-amend").waitFor();
+    await page.getByTestId("note-amend").click();
+    await page.getByTestId("amend-assessment").fill("Community-acquired pneumonia, right lower lobe");
+    await page.getByTestId("amend-plan").fill("Doxycycline 100 mg twice daily for 5 days (penicillin allergy). Chest X-ray done. Review in 48 h or earlier if breathless.");
+    await page.getByTestId("amend-reason").fill("Chest X-ray shows right lower lobe consolidation");
+    await shot(page, vp, "88-consultation-amend");
+    await page.getByTestId("amend-submit").click();
+    await page.getByTestId("note-version-3").waitFor();
+    await page.evaluate(() => document.getElementById("main")?.scrollTo(0, 0));
+    await shot(page, vp, "89-consultation-signed");
+    await page.getByTestId("note-history").scrollIntoViewIfNeeded();
+    await shot(page, vp, "90-consultation-amendment-history");
+    await context.close();
+  },
+
+  async chartRecords(vp) {
+    const { context, page } = await open(vp, { state: "demo" }, { time: CLINIC_MORNING });
+    // Dr. Rossi's earlier work on María García López's record, from another workstation.
+    const desk = await anotherDesk(page, "dr.rossi");
+    const { hits } = await desk("search_patients", { query: "García López" });
+    const hit = hits.find((h) => h.family_name === "García López");
+    const patient = hit.id;
+    const problem = (description, onset_date, note = "") => desk("add_problem", { patient_id: patient, description, onset_date, note });
+    await problem("Hypertension", "2015-09-01", "Amlodipine 5 mg daily");
+    await problem("Type 2 diabetes mellitus", "2018-03-12", "Metformin 1 g twice daily");
+    const asthma = await problem("Asthma", "1998-05-01");
+    await desk("set_problem_status", { problem_id: asthma.id, status: "resolved", reason: "No symptoms or inhaler use for five years" });
+    const migraine = await problem("Migraine", "");
+    await desk("set_problem_status", { problem_id: migraine.id, status: "entered_in_error", reason: "Recorded for the wrong patient" });
+    const earlier = await desk("start_encounter", { patient_id: patient });
+    await desk("save_encounter_note", { encounter_id: earlier.id, subjective: "Routine review", objective: "BP 138/86", assessment: "Hypertension, controlled", plan: "Continue amlodipine" });
+    await desk("sign_encounter", { encounter_id: earlier.id });
+    await desk("amend_encounter_note", { note: { encounter_id: earlier.id, subjective: "Routine review", objective: "BP 138/86", assessment: "Hypertension, controlled; HbA1c 6.9 %", plan: "Continue amlodipine" }, reason: "HbA1c result received" });
+    const icon = (await readFile(join(ui, "..", "icons", "128x128.png"))).toString("base64");
+    await desk("add_attachment", { patient_id: patient, encounter_id: earlier.id, file_name: "rash-photo.png", media_type: "image/png", content_base64: icon, description: "Rash on the left forearm" });
+    await desk("add_attachment", { patient_id: patient, file_name: "discharge-letter.pdf", media_type: "application/pdf", content_base64: Buffer.from("%PDF-1.4 letter").toString("base64"), description: "Discharge letter, St. Mary's, Feb 2026" });
+    const wrong = await desk("add_attachment", { patient_id: patient, file_name: "blood-test.txt", media_type: "text/plain", content_base64: Buffer.from("Potassium 4.1 mmol/L").toString("base64"), description: "" });
+    await desk("mark_attachment_entered_in_error", { attachment_id: wrong.id, reason: "Another patient's results" });
+
+    await signIn(page, "dr.rossi", PASSWORDS["dr.rossi"]);
+    await page.getByTestId("home-title").waitFor();
+    await page.getByTestId("nav-patients").click();
+    await page.getByTestId("patient-search").fill(hit.mrn);
+    await page.getByTestId(`patient-hit-${hit.mrn}`).click();
+    await page.getByTestId("chart-tab-problems").click();
+    await page.getByTestId("problem-row-Asthma").waitFor();
+    await page.getByTestId("problem-history-toggle-Asthma").click();
+    // The tabs at the top of the window: what a doctor scrolls to.
+    const toTabs = () => page.evaluate(() => document.querySelector('[role="tablist"]')?.scrollIntoView({ block: "start" }));
+    await toTabs();
+    await shot(page, vp, "91-chart-problems");
+    await page.getByTestId("problem-add").click();
+    await page.getByTestId("problem-description").fill("hypertension");
+    await page.getByTestId("problem-submit").click();
+    await page.getByTestId("error-description").waitFor();
+    await shot(page, vp, "92-chart-problem-add-error");
+    await page.keyboard.press("Escape");
+    await page.getByTestId("chart-tab-encounters").click();
+    await page.getByTestId("encounters-table").waitFor();
+    await toTabs();
+    await shot(page, vp, "93-chart-consultations");
+    await page.getByTestId("chart-tab-attachments").click();
+    await page.getByTestId("attachments-list").waitFor();
+    await toTabs();
+    await shot(page, vp, "94-chart-attachments");
+    await page.getByTestId("attachment-open-rash-photo.png").click();
+    await page.getByTestId("attachment-image").waitFor();
+    await shot(page, vp, "95-attachment-viewer");
+    await context.close();
+  },
+
   async loading(vp) {
     const { context, page } = await open(vp, { state: "demo", latency: 1500 });
     await signIn(page, "admin", PASSWORDS.admin);

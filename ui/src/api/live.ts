@@ -23,6 +23,13 @@ export const READS_BY_TABLE: Readonly<Record<string, readonly CommandName[]>> = 
   patients: ["search_patients", "open_patient_chart", "list_day", "waiting_queue", "list_waitlist", "waiting_room_display"],
   patient_allergies: ["search_patients", "open_patient_chart"],
   clinic: ["get_clinic_settings", "app_status", "waiting_room_display", "list_day", "waiting_queue"],
+  // Medical records: the consultation (get_encounter) and the chart's clinical tabs.
+  encounters: ["get_encounter", "list_encounters", "open_patient_chart"],
+  encounter_notes: ["get_encounter", "list_encounters", "open_patient_chart"],
+  vitals: ["get_encounter"],
+  patient_problems: ["list_problems"],
+  patient_problem_changes: ["list_problems"],
+  attachments: ["get_encounter", "list_attachments"],
 };
 
 /** The read commands to refetch after a change of `tables`. */

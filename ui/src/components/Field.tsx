@@ -131,16 +131,22 @@ export function SelectField({ label, name, hint, error, optional, className, tes
   );
 }
 
-type TextAreaProps = FieldFrameProps & Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, "name"> & { ref?: Ref<HTMLTextAreaElement>; testId?: string };
+type TextAreaProps = FieldFrameProps &
+  Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, "name"> & {
+    ref?: Ref<HTMLTextAreaElement>;
+    testId?: string;
+    /** Classes of the box itself (e.g. growing with its text); `className` is the field's. */
+    controlClassName?: string;
+  };
 
-export function TextAreaField({ label, name, hint, error, optional, className, testId, id: givenId, ...area }: TextAreaProps) {
+export function TextAreaField({ label, name, hint, error, optional, className, controlClassName, testId, id: givenId, ...area }: TextAreaProps) {
   const generated = useId();
   const id = givenId ?? generated;
   return (
     <FieldFrame id={id} label={label} name={name} hint={hint} error={error} optional={optional} className={className}>
       <textarea
         {...controlProps(id, name, testId, hint, error)}
-        className="input min-h-20 resize-y"
+        className={cn("input min-h-20 resize-y", controlClassName)}
         {...area}
       />
     </FieldFrame>

@@ -18,8 +18,9 @@ import type {
   StaffMember,
   UserView,
 } from "../api/generated";
-import { COMMAND_ACCESS, ROLE_PERMISSIONS } from "../api/generated";
+import { COMMAND_ACCESS, COMMAND_NAMES, ROLE_PERMISSIONS } from "../api/generated";
 import { createPatientStore } from "./fake-patients";
+import { createRecordsStore } from "./fake-records";
 import { createSchedulingStore } from "./fake-scheduling";
 
 /** The real permission matrix, generated from crates/core/src/access. */
@@ -94,27 +95,6 @@ export class FakeError extends Error {
   }
 }
 
-/** Medical-record commands exist in Rust; the consultation screen (and its faithful fake) comes next. */
-const RECORDS_COMMANDS = [
-  "start_encounter",
-  "save_encounter_note",
-  "sign_encounter",
-  "amend_encounter_note",
-  "mark_encounter_entered_in_error",
-  "get_encounter",
-  "list_encounters",
-  "record_vitals",
-  "mark_vitals_entered_in_error",
-  "add_problem",
-  "set_problem_status",
-  "list_problems",
-  "add_attachment",
-  "list_attachments",
-  "open_attachment",
-  "mark_attachment_entered_in_error",
-] as const satisfies readonly CommandName[];
-type RecordsCommand = (typeof RECORDS_COMMANDS)[number];
-
 const SCHEDULE_TABLES = ["appointments", "appointment_transitions"] as const;
 
 /**
@@ -139,7 +119,7 @@ export const TABLES_WRITTEN: Partial<Record<CommandName, readonly string[]>> = {
   update_patient: ["patients"],
   record_allergy: ["patient_allergies"],
   set_allergy_status: ["patient_allergies"],
-  merge_patients: ["patients", "patient_allergies", ...SCHEDULE_TABLES, "waitlist_entries"],
+  merge_patients: ["patients", "patient_allergies", ...SCHEDULE_TABLES, "waitlist_entries", "encounters", "vitals", "patient_problems", "attachments"],
   save_visit_type: ["visit_types"],
   set_weekly_availability: ["availability_blocks"],
   add_availability_exception: ["availability_exceptions"],
@@ -157,6 +137,17 @@ export const TABLES_WRITTEN: Partial<Record<CommandName, readonly string[]>> = {
   accept_waitlist_offer: ["waitlist_entries", ...SCHEDULE_TABLES],
   decline_waitlist_offer: ["waitlist_entries"],
   remove_from_waitlist: ["waitlist_entries"],
+  start_encounter: ["encounters"],
+  save_encounter_note: ["encounter_notes", "encounters"],
+  sign_encounter: ["encounter_notes", "encounters"],
+  amend_encounter_note: ["encounter_notes", "encounters"],
+  mark_encounter_entered_in_error: ["encounters"],
+  record_vitals: ["vitals"],
+  mark_vitals_entered_in_error: ["vitals"],
+  add_problem: ["patient_problems"],
+  set_problem_status: ["patient_problems", "patient_problem_changes"],
+  add_attachment: ["attachments"],
+  mark_attachment_entered_in_error: ["attachments"],
 };
 
 function fail(code: ErrorCode, message: string, field?: string): never {
@@ -197,6 +188,19 @@ export function createFakeBackend(options: FakeBackendOptions = {}) {
     settings: () => settings,
     users: () => users.values(),
     patients: () => patientStore.patients,
+    audit: (action, detail, table, id) => {
+      record(currentActor, action, "ok", detail, { table, id });
+    },
+  });
+
+  const recordsStore = createRecordsStore({
+    now,
+    newId,
+    fail,
+    actor: () => currentActor,
+    users: () => users.values(),
+    patients: () => patientStore.patients,
+    appointments: () => schedulingStore.appointments,
     audit: (action, detail, table, id) => {
       record(currentActor, action, "ok", detail, { table, id });
     },
@@ -443,10 +447,9 @@ export function createFakeBackend(options: FakeBackendOptions = {}) {
   type Handler = (input: never, ctx: { token: string | null; me: FakeUser | null }) => unknown;
   type Handlers = { [K in CommandName]: (input: Commands[K]["input"], ctx: { token: string | null; me: FakeUser | null }) => Commands[K]["output"] };
   const handlers: Handlers = {
-    // Medical records have Rust commands but no screens yet; their fake arrives with the consultation UI.
-    ...(Object.fromEntries(
-      RECORDS_COMMANDS.map((name) => [name, () => fail("internal", `${name} is not part of the fake backend yet`)]),
-    ) as unknown as Pick<Handlers, RecordsCommand>),
+    // Commands that exist in Rust but have no fake yet (diagnoses, the ICD-10 list, prescriptions:
+    // their fakes arrive with their screens) are refused plainly; every other one is below.
+    ...(Object.fromEntries(COMMAND_NAMES.map((name) => [name, () => fail("internal", `${name} is not part of the fake backend yet`)])) as unknown as Handlers),
     app_status: () => ({ ...status }),
     setup_clinic: (input) => {
       if (status.initialized) fail("conflict", "the clinic is already set up");
@@ -599,6 +602,19 @@ export function createFakeBackend(options: FakeBackendOptions = {}) {
     create_backup: () => fail("internal", "backups are not part of the fake backend"),
     ...schedulingStore.handlers,
     ...patientStore.handlers,
+    ...recordsStore.handlers,
+    open_patient_chart: (input, { me }) => {
+      const chart = patientStore.handlers.open_patient_chart(input);
+      // Consultations join the timeline only for roles that read clinical records (reception sees visits, not notes).
+      if (!me || !permissionsOf(me.role).includes("clinical.read")) return chart;
+      const timeline = [...chart.timeline, ...recordsStore.timelineOf(chart.patient.id)].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : Number(a.kind === "registered") - Number(b.kind === "registered")));
+      return { ...chart, timeline };
+    },
+    merge_patients: (input) => {
+      const merged = patientStore.handlers.merge_patients(input);
+      // The duplicate's clinical records move with it (patients/merge.rs PATIENT_LINKED).
+      return { ...merged, moved: [...merged.moved, ...recordsStore.movePatient(input.duplicate_id, input.survivor_id)] };
+    },
     list_departments: (input) =>
       [...departments.values()]
         .filter((d) => d.active || input.include_inactive === true)
@@ -712,6 +728,7 @@ export function createFakeBackend(options: FakeBackendOptions = {}) {
     patients: patientStore.patients,
     allergies: patientStore.allergies,
     scheduling: schedulingStore,
+    records: recordsStore,
     get settings() {
       return settings;
     },

@@ -7,7 +7,7 @@ import { PageHeader } from "../../components/PageHeader";
 import { useFormat } from "../../lib/format";
 import { useSession } from "../auth/session";
 
-type NowKey = "today" | "workingHours" | "patients" | "registerPatient" | "staff" | "availability" | "users" | "departments" | "mergePatients" | "settings" | "audit" | "account" | "lock";
+type NowKey = "today" | "workingHours" | "patients" | "registerPatient" | "consultations" | "consultationsRead" | "staff" | "availability" | "users" | "departments" | "mergePatients" | "settings" | "audit" | "account" | "lock";
 
 /**
  * Each role lands on its own page. It says plainly what works today and what comes later:
@@ -23,6 +23,8 @@ export function HomePage() {
   if (permissions.has("schedule.read")) now.push({ key: "today", href: "/today" });
   if (permissions.has("patients.read")) now.push({ key: "patients", href: "/patients" });
   if (permissions.has("patients.write")) now.push({ key: "registerPatient", href: "/patients/new" });
+  if (permissions.has("clinical.write")) now.push({ key: "consultations", href: "/today" });
+  else if (permissions.has("clinical.read")) now.push({ key: "consultationsRead", href: "/today" });
   now.push({ key: "staff", href: "/staff" });
   if (permissions.has("availability.set_own")) now.push({ key: "availability", href: "/staff" });
   if (permissions.has("schedule.write")) now.push({ key: "workingHours", href: "/availability" });

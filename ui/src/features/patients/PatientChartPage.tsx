@@ -3,7 +3,7 @@
 // timeline on the Rust side; unknown kinds are shown generically.
 import { useQuery } from "@tanstack/react-query";
 import type { LucideIcon } from "lucide-react";
-import { ArrowLeft, CircleCheck, CircleDot, FilePlus2, GitMerge, Pencil, ShieldAlert, TriangleAlert, UserRound } from "lucide-react";
+import { ArrowLeft, CircleCheck, CircleDot, FilePlus2, GitMerge, Pencil, ShieldAlert, Stethoscope, TriangleAlert, UserRound } from "lucide-react";
 import { useEffect, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useLocation, useParams } from "wouter";
@@ -15,14 +15,20 @@ import { Banner } from "../../components/Banner";
 import { Button } from "../../components/Button";
 import { Card } from "../../components/Card";
 import { cn } from "../../components/cn";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { EmptyState, LoadingState } from "../../components/States";
 import { TabList, TabPanel } from "../../components/Tabs";
 import { useFormat } from "../../lib/format";
 import { useCan } from "../auth/session";
+import { PatientAttachmentsTab } from "../records/AttachmentsPanel";
+import { EncountersTab } from "../records/EncountersTab";
+import { ProblemsTab } from "../records/ProblemsTab";
+import { useOpenConsultation } from "../records/useConsultation";
 import { AllergyStatusDialog, RecordAllergyDialog, type StatusChange } from "./AllergyDialogs";
 import { ageText, birthText, clearChartNotice, fullName, peekChartNotice, severityLabel, sexLabel, statusLabel } from "./model";
 
-type TabId = "overview" | "allergies" | "timeline";
+// The clinical tabs are offered to clinical roles only (clinical.read); Rust refuses their reads to anyone else.
+type TabId = "overview" | "allergies" | "problems" | "encounters" | "attachments" | "timeline";
 
 export function PatientChartPage() {
   const { t } = useTranslation();
@@ -54,7 +60,16 @@ function Chart({ askedId, chart }: { askedId: string; chart: PatientChart }) {
   const format = useFormat();
   const [, navigate] = useLocation();
   const canWrite = useCan("patients.write");
+  const canReadClinical = useCan("clinical.read");
+  const canConsult = useCan("clinical.write");
   const { patient, allergies, timeline } = chart;
+  const [askingConsultation, setAskingConsultation] = useState(false);
+  const consultation = useOpenConsultation();
+  const newConsultation = () => {
+    setNotice(null);
+    consultation.reset();
+    setAskingConsultation(true);
+  };
   const [tab, setTab] = useState<TabId>("overview");
   const [notice, setNotice] = useState<string | null>(() => peekChartNotice(askedId));
   const [recording, setRecording] = useState(false);
@@ -85,14 +100,23 @@ function Chart({ askedId, chart }: { askedId: string; chart: PatientChart }) {
       <ChartHeader
         patient={patient}
         actions={
-          canWrite ? (
+          canWrite || canConsult ? (
             <>
-              <Button icon={<Pencil aria-hidden="true" className="size-4" />} data-testid="patient-edit" onClick={() => { navigate(`/patients/${patient.id}/edit`); }}>
-                {t("chart.edit")}
-              </Button>
-              <Button variant="primary" icon={<FilePlus2 aria-hidden="true" className="size-4" />} data-testid="allergy-record" onClick={() => { setNotice(null); setRecording(true); }}>
-                {t("allergies.record")}
-              </Button>
+              {canWrite ? (
+                <>
+                  <Button icon={<Pencil aria-hidden="true" className="size-4" />} data-testid="patient-edit" onClick={() => { navigate(`/patients/${patient.id}/edit`); }}>
+                    {t("chart.edit")}
+                  </Button>
+                  <Button variant={canConsult ? "secondary" : "primary"} icon={<FilePlus2 aria-hidden="true" className="size-4" />} data-testid="allergy-record" onClick={() => { setNotice(null); setRecording(true); }}>
+                    {t("allergies.record")}
+                  </Button>
+                </>
+              ) : null}
+              {canConsult ? (
+                <Button variant="primary" icon={<Stethoscope aria-hidden="true" className="size-4" />} data-testid="consultation-new" onClick={newConsultation}>
+                  {t("records.consultation.new")}
+                </Button>
+              ) : null}
             </>
           ) : null
         }
@@ -119,6 +143,13 @@ function Chart({ askedId, chart }: { askedId: string; chart: PatientChart }) {
             tabs={[
               { id: "overview", label: t("chart.tabOverview") },
               { id: "allergies", label: t("chart.tabAllergies"), count: active.length },
+              ...(canReadClinical
+                ? ([
+                    { id: "problems", label: t("chart.tabProblems") },
+                    { id: "encounters", label: t("chart.tabEncounters") },
+                    { id: "attachments", label: t("chart.tabAttachments") },
+                  ] as const)
+                : []),
               { id: "timeline", label: t("chart.tabTimeline"), count: timeline.length },
             ]}
           />
@@ -137,6 +168,18 @@ function Chart({ askedId, chart }: { askedId: string; chart: PatientChart }) {
                 setChange(c);
               }}
             />
+          </TabPanel>
+        ) : tab === "problems" && canReadClinical ? (
+          <TabPanel idBase="chart" id="problems">
+            <ProblemsTab patientId={patient.id} patientName={fullName(patient)} />
+          </TabPanel>
+        ) : tab === "encounters" && canReadClinical ? (
+          <TabPanel idBase="chart" id="encounters">
+            <EncountersTab patientId={patient.id} onNew={canConsult ? newConsultation : null} />
+          </TabPanel>
+        ) : tab === "attachments" && canReadClinical ? (
+          <TabPanel idBase="chart" id="attachments">
+            <PatientAttachmentsTab patientId={patient.id} />
           </TabPanel>
         ) : (
           <TabPanel idBase="chart" id="timeline">
@@ -163,6 +206,22 @@ function Chart({ askedId, chart }: { askedId: string; chart: PatientChart }) {
         }}
         onDone={done}
       />
+      {canConsult ? (
+        <ConfirmDialog
+          open={askingConsultation}
+          title={t("records.consultation.newTitle")}
+          body={t("records.consultation.newBody", { name: fullName(patient) })}
+          confirmLabel={t("records.consultation.newConfirm")}
+          busy={consultation.isPending}
+          error={consultation.isError ? errorMessage(consultation.error) : null}
+          onConfirm={() => {
+            consultation.mutate({ patientId: patient.id });
+          }}
+          onClose={() => {
+            setAskingConsultation(false);
+          }}
+        />
+      ) : null}
     </div>
   );
 }
@@ -410,8 +469,8 @@ function AllergyList({ allergies, canWrite, onChange }: { allergies: Allergy[]; 
   );
 }
 
-const KIND_ICONS: Record<string, LucideIcon> = { registered: FilePlus2, allergy: TriangleAlert, merged: GitMerge };
-const KNOWN_KINDS = ["registered", "allergy", "merged"] as const;
+const KIND_ICONS: Record<string, LucideIcon> = { registered: FilePlus2, allergy: TriangleAlert, merged: GitMerge, encounter: Stethoscope };
+const KNOWN_KINDS = ["registered", "allergy", "merged", "encounter"] as const;
 const isKnownKind = (kind: string): kind is (typeof KNOWN_KINDS)[number] => (KNOWN_KINDS as readonly string[]).includes(kind);
 
 function Timeline({ entries }: { entries: TimelineEntry[] }) {

@@ -3,7 +3,7 @@
 // starts and the doctor turns busy).
 import type { UseQueryResult } from "@tanstack/react-query";
 import { useQuery } from "@tanstack/react-query";
-import { BellRing } from "lucide-react";
+import { BellRing, Stethoscope } from "lucide-react";
 import { useTranslation } from "react-i18next";
 import type { Appointment, QueueEntry, StaffMember } from "../../api/generated";
 import { Button } from "../../components/Button";
@@ -12,6 +12,7 @@ import { QueryList } from "../../components/QueryList";
 import { EmptyState } from "../../components/States";
 import { AvailabilityBadge } from "../staff/StaffPage";
 import { doctorsQuery } from "../staff/StatusMenu";
+import type { Consult } from "./board";
 
 export function QueuePanel({
   queue,
@@ -20,6 +21,9 @@ export function QueuePanel({
   canCall,
   calling,
   onCallNext,
+  consultOf,
+  consulting,
+  onConsult,
 }: {
   queue: UseQueryResult<QueueEntry[]>;
   appointments: readonly Appointment[];
@@ -28,6 +32,11 @@ export function QueuePanel({
   /** The doctor whose next patient is being called. */
   calling: string | null;
   onCallNext: (doctor: StaffMember, next: QueueEntry | undefined) => void;
+  /** Whether the signed-in clinician may start or open this appointment's consultation. */
+  consultOf: (a: Appointment) => Consult;
+  /** The appointment whose consultation is opening. */
+  consulting: string | null;
+  onConsult: (a: Appointment) => void;
 }) {
   const { t } = useTranslation();
   const doctors = useQuery(doctorsQuery());
@@ -78,11 +87,18 @@ export function QueuePanel({
                       ) : null}
                     </div>
                     {withDoctor.map((a) => (
-                      <p key={a.id} className="mt-2 text-[0.8125rem] text-ink-700" data-testid={`queue-with-${d.username}`}>
-                        <span className="font-semibold text-ok-700">{t("today.queue.withDoctor")}</span>{" "}
-                        {tickets.has(a.id) ? <span className="font-mono font-semibold">#{tickets.get(a.id)} </span> : null}
-                        {a.patient_name}
-                      </p>
+                      <div key={a.id} className="mt-2 flex items-center justify-between gap-2">
+                        <p className="min-w-0 truncate text-[0.8125rem] text-ink-700" data-testid={`queue-with-${d.username}`}>
+                          <span className="font-semibold text-ok-700">{t("today.queue.withDoctor")}</span>{" "}
+                          {tickets.has(a.id) ? <span className="font-mono font-semibold">#{tickets.get(a.id)} </span> : null}
+                          {a.patient_name}
+                        </p>
+                        {consultOf(a) === "open" ? (
+                          <Button size="xs" busy={consulting === a.id} disabled={consulting !== null} aria-label={t("records.consultation.openFor", { name: a.patient_name })} data-testid={`queue-open-${a.id}`} onClick={() => { onConsult(a); }}>
+                            {t("records.consultation.open")}
+                          </Button>
+                        ) : null}
+                      </div>
                     ))}
                     {waiting.length > 0 ? (
                       <ol className="mt-2 flex flex-col gap-1" aria-label={t("today.queue.listLabel", { name: d.full_name })}>
@@ -93,6 +109,21 @@ export function QueuePanel({
                             </span>
                             <span className="min-w-0 flex-1 truncate text-ink-800">{e.appointment.patient_name}</span>
                             <span className="text-xs text-ink-500 tabular-nums">{t("today.queue.position", { position: e.position })}</span>
+                            {consultOf(e.appointment) === "start" ? (
+                              <Button
+                                size="xs"
+                                icon={<Stethoscope aria-hidden="true" className="size-3.5" />}
+                                busy={consulting === e.appointment.id}
+                                disabled={consulting !== null}
+                                aria-label={t("records.consultation.startFor", { name: e.appointment.patient_name })}
+                                data-testid={`queue-start-${e.appointment.id}`}
+                                onClick={() => {
+                                  onConsult(e.appointment);
+                                }}
+                              >
+                                {t("records.consultation.start")}
+                              </Button>
+                            ) : null}
                           </li>
                         ))}
                       </ol>

@@ -20,9 +20,10 @@ import { cn } from "../../components/cn";
 import { PageHeader } from "../../components/PageHeader";
 import { LoadingState } from "../../components/States";
 import { useFormat } from "../../lib/format";
-import { useCan } from "../auth/session";
+import { useCan, useSession } from "../auth/session";
+import { useOpenConsultation } from "../records/useConsultation";
 import { openDisplayWindow } from "../display/windows";
-import { BOARD_TABLES, GROUPS, grouped, matches, ticketsOf, useClinicClock, useToday, type GroupId } from "./board";
+import { BOARD_TABLES, GROUPS, grouped, matches, ticketsOf, useClinicClock, useToday, type Consult, type GroupId } from "./board";
 import { QueuePanel } from "./QueuePanel";
 import { WaitlistPanel, type Feedback } from "./WaitlistPanel";
 import { WalkInDialog } from "./WalkInDialog";
@@ -49,6 +50,28 @@ export function TodayPage() {
   const canSearchPatients = useCan("patients.read");
   const canBook = canWrite && canSearchPatients;
   const canDisplay = useCan("display.view");
+  // Doctors start (or open) their own patients' consultations; nurses open a running one for vitals.
+  const canReadClinical = useCan("clinical.read");
+  const canStartEncounter = useCan("clinical.write");
+  const { user } = useSession();
+  const consultation = useOpenConsultation();
+  const consultOf = (a: Appointment): Consult => {
+    if (!canReadClinical) return null;
+    if (canStartEncounter) return a.doctor_id !== user.id ? null : a.status === "checked_in" ? "start" : a.status === "in_consultation" ? "open" : null;
+    return a.status === "in_consultation" ? "open" : null;
+  };
+  const consult = (a: Appointment) => {
+    setFeedback(null);
+    consultation.mutate(
+      { patientId: a.patient_id, appointment: a },
+      {
+        onError: (error) => {
+          setFeedback({ tone: "error", message: errorMessage(error) });
+        },
+      },
+    );
+  };
+  const consulting = consultation.isPending ? (consultation.variables.appointment?.id ?? null) : null;
   const clock = useClinicClock();
   const day = useToday(clock?.date ?? null);
   const queue = useQuery({ ...commandQuery("waiting_queue", {}), enabled: canQueue, refetchInterval: 60_000 });
@@ -267,8 +290,13 @@ export function TodayPage() {
                               selected={a.id === selected?.id}
                               canQueue={canQueue}
                               canCall={canCall}
+                              consult={consultOf(a)}
+                              consultBusy={consulting === a.id}
+                              onConsult={() => {
+                                consult(a);
+                              }}
                               busy={(kind) => pendingFor(kind, a.id)}
-                              disabled={act.isPending}
+                              disabled={act.isPending || consultation.isPending}
                               rowRef={(el) => {
                                 if (el) rowRefs.current.set(a.id, el);
                                 else rowRefs.current.delete(a.id);
@@ -299,6 +327,9 @@ export function TodayPage() {
               tickets={tickets}
               canCall={canCall}
               calling={act.isPending && act.variables.kind === "call_next" ? act.variables.doctor.id : null}
+              consultOf={consultOf}
+              consulting={consulting}
+              onConsult={consult}
               onCallNext={(doctor, next) => {
                 act.mutate({ kind: "call_next", doctor, next });
               }}
@@ -329,6 +360,9 @@ function AppointmentRow({
   selected,
   canQueue,
   canCall,
+  consult,
+  consultBusy,
+  onConsult,
   busy,
   disabled,
   rowRef,
@@ -340,6 +374,9 @@ function AppointmentRow({
   selected: boolean;
   canQueue: boolean;
   canCall: boolean;
+  consult: Consult;
+  consultBusy: boolean;
+  onConsult: () => void;
   busy: (kind: "check_in" | "complete" | "no_show") => boolean;
   disabled: boolean;
   rowRef: (el: HTMLLIElement | null) => void;
@@ -390,6 +427,19 @@ function AppointmentRow({
           <span className="inline-flex h-7 items-center rounded bg-accent-50 px-2 font-mono text-sm font-semibold text-accent-800 ring-1 ring-accent-700/20" data-testid={`ticket-${a.id}`}>
             {t("today.ticket", { ticket })}
           </span>
+        ) : null}
+        {consult ? (
+          <Button
+            size="sm"
+            variant={consult === "start" ? "primary" : "secondary"}
+            busy={consultBusy}
+            disabled={disabled}
+            aria-label={t(consult === "start" ? "records.consultation.startFor" : "records.consultation.openFor", { name: a.patient_name })}
+            data-testid={`${consult === "start" ? "start" : "open"}-consultation-${a.id}`}
+            onClick={onConsult}
+          >
+            {t(consult === "start" ? "records.consultation.start" : "records.consultation.open")}
+          </Button>
         ) : null}
         {canQueue && a.status === "scheduled" ? (
           <Button size="sm" variant="primary" busy={busy("check_in")} disabled={disabled} data-testid={`check-in-${a.id}`} onClick={() => { onAction("check_in"); }}>

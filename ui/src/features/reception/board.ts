@@ -9,6 +9,9 @@ import { clinicClock, type ClinicClock } from "../../lib/clinic-time";
 /** The tables a reception action may change (what to refetch after it). */
 export const BOARD_TABLES = ["appointments", "appointment_transitions", "waitlist_entries", "users"] as const;
 
+/** What a clinician may do with an appointment's consultation from the board: start it, open it, or nothing. */
+export type Consult = "start" | "open" | null;
+
 export type GroupId = "upcoming" | "waiting" | "in_consultation" | "done" | "no_show";
 
 /** The board's stages, in the order of a patient's visit. Cancelled appointments are left out. */

@@ -15,6 +15,7 @@ import { MergePatientsPage } from "../patients/MergePatientsPage";
 import { PatientChartPage } from "../patients/PatientChartPage";
 import { EditPatientPage, NewPatientPage } from "../patients/PatientForm";
 import { PatientsPage } from "../patients/PatientsPage";
+import { ConsultationPage } from "../records/ConsultationPage";
 import { TodayPage } from "../reception/TodayPage";
 import { CalendarRoute } from "../scheduling/CalendarRoute";
 import { ClinicSettingsPage } from "../settings/ClinicSettingsPage";
@@ -57,6 +58,8 @@ export const SECTIONS: readonly Section[] = [
     routes: [
       { path: "/patients/new", permission: "patients.write", component: NewPatientPage },
       { path: "/patients/:id/edit", permission: "patients.write", component: EditPatientPage },
+      // A consultation belongs to the patient's record; reception (no clinical.read) is told it is not for its role.
+      { path: "/patients/:patientId/encounters/:id", permission: "clinical.read", component: ConsultationPage },
       { path: "/patients/:id", permission: null, component: PatientChartPage },
     ],
   },
