@@ -246,7 +246,12 @@ fn an_allergy_warns_and_signing_needs_a_recorded_reason() {
             Ok(())
         })
         .unwrap();
-    // A resolved allergy no longer warns.
+    // A cephalosporin warns too, as a possible cross-reaction.
+    let cross = draft(&c, &c.doctor);
+    let cross = add(&c, &cross, &med(&c, "cefalexin", "capsule"), json!({})).unwrap();
+    let message = cross["warnings"][0]["message"].as_str().unwrap();
+    assert!(message.contains("possible cross-reaction"), "{message}");
+    // An unrelated antibiotic does not warn.
     let unrelated = draft(&c, &c.doctor);
     let unrelated = add(
         &c,
@@ -364,7 +369,16 @@ fn renew_repeats_a_prescription_and_entered_in_error_keeps_it_readable() {
         json!({"refills": 2, "instructions": "Take in the evening."}),
     )
     .unwrap();
+    let p = add(&c, &p, &med(&c, "naproxen", "tablet"), json!({})).unwrap();
     let p = sign(&c, &p, json!([])).unwrap();
+    // Naproxen is stopped for a side effect: a renewal does not bring it back.
+    call(
+        &c.ws,
+        &c.doctor,
+        "discontinue_prescription_item",
+        json!({"item_id": p["items"][1]["id"], "reason": "dyspepsia"}),
+    )
+    .unwrap();
     // Another doctor renews it: a new draft of theirs with the same items.
     let renewed = call(
         &c.ws,
@@ -382,6 +396,11 @@ fn renew_repeats_a_prescription_and_entered_in_error_keeps_it_readable() {
     );
     assert_eq!(renewed["items"][0]["refills"], 2);
     assert_eq!(renewed["items"][0]["instructions"], "Take in the evening.");
+    assert_eq!(
+        renewed["items"].as_array().unwrap().len(),
+        1,
+        "the stopped naproxen is left out"
+    );
     // Its draft is theirs alone: dr.rossi may neither sign nor change it.
     let err = sign(&c, &renewed, json!([])).unwrap_err();
     assert_eq!(err.code, ErrorCode::PermissionDenied);
@@ -405,7 +424,16 @@ fn renew_repeats_a_prescription_and_entered_in_error_keeps_it_readable() {
     .unwrap();
     assert_eq!(marked["status"], "entered_in_error");
     assert_eq!(marked["error_reason"], "written for the wrong patient");
-    assert_eq!(marked["items"].as_array().unwrap().len(), 1);
+    assert_eq!(marked["items"].as_array().unwrap().len(), 2);
+    // It is no longer renewed.
+    let err = call(
+        &c.ws,
+        &c.doctor,
+        "renew_prescription",
+        json!({"prescription_id": p["id"]}),
+    )
+    .unwrap_err();
+    assert_eq!(err.code, ErrorCode::Conflict);
     let current = call(
         &c.ws,
         &c.doctor,

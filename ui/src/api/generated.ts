@@ -660,6 +660,12 @@ export type RemoveAvailabilityExceptionInput = { exception_id: string, };
 
 export type RemoveFromWaitlistInput = { entry_id: string, reason: string, };
 
+export type RenewPrescriptionInput = { prescription_id: string, 
+/**
+ * The consultation the renewal is written in, if any.
+ */
+encounter_id?: string | null, };
+
 export type RepeatInput = { 
 /**
  * Weeks between occurrences (1–4).
@@ -989,7 +995,7 @@ export interface Commands {
   remove_availability_exception: { input: RemoveAvailabilityExceptionInput; output: DoctorAvailability };
   remove_from_waitlist: { input: RemoveFromWaitlistInput; output: WaitlistEntry };
   remove_prescription_item: { input: PrescriptionItemRef; output: Prescription };
-  renew_prescription: { input: PrescriptionRef; output: Prescription };
+  renew_prescription: { input: RenewPrescriptionInput; output: Prescription };
   reschedule_appointment: { input: RescheduleAppointmentInput; output: Appointment };
   reset_password: { input: ResetPasswordInput; output: UserView };
   save_encounter_note: { input: EncounterNoteInput; output: Encounter };

@@ -21,7 +21,8 @@ export const READS_BY_TABLE: Readonly<Record<string, readonly CommandName[]>> = 
   users: ["list_staff", "list_users", "list_departments", "waiting_room_display", "list_day", "waiting_queue", "find_slots"],
   departments: ["list_departments", "list_staff", "list_users"],
   patients: ["search_patients", "open_patient_chart", "list_day", "waiting_queue", "list_waitlist", "waiting_room_display"],
-  patient_allergies: ["search_patients", "open_patient_chart"],
+  // A draft prescription's allergy warnings are worked out at every read.
+  patient_allergies: ["search_patients", "open_patient_chart", "get_prescription", "list_prescriptions"],
   clinic: ["get_clinic_settings", "app_status", "waiting_room_display", "list_day", "waiting_queue"],
   // Medical records: the consultation (get_encounter) and the chart's clinical tabs.
   encounters: ["get_encounter", "list_encounters", "open_patient_chart"],
@@ -30,6 +31,12 @@ export const READS_BY_TABLE: Readonly<Record<string, readonly CommandName[]>> = 
   patient_problems: ["list_problems"],
   patient_problem_changes: ["list_problems"],
   attachments: ["get_encounter", "list_attachments"],
+  encounter_diagnoses: ["get_encounter", "open_patient_chart", "list_encounters"],
+  // Prescriptions: the consultation's builder, the chart's medications and timeline.
+  medications: ["list_medications"],
+  prescriptions: ["get_prescription", "list_prescriptions", "current_medications", "prescription_pdf", "open_patient_chart"],
+  prescription_items: ["get_prescription", "list_prescriptions", "current_medications", "prescription_pdf", "open_patient_chart"],
+  prescription_overrides: ["get_prescription", "list_prescriptions"],
 };
 
 /** The read commands to refetch after a change of `tables`. */

@@ -18,8 +18,9 @@ import type {
   StaffMember,
   UserView,
 } from "../api/generated";
-import { COMMAND_ACCESS, COMMAND_NAMES, ROLE_PERMISSIONS } from "../api/generated";
+import { COMMAND_ACCESS, ROLE_PERMISSIONS } from "../api/generated";
 import { createPatientStore } from "./fake-patients";
+import { createPrescriptionsStore, PRESCRIPTIONS_TABLES_WRITTEN } from "./fake-prescriptions";
 import { createRecordsStore } from "./fake-records";
 import { createSchedulingStore } from "./fake-scheduling";
 
@@ -119,7 +120,7 @@ export const TABLES_WRITTEN: Partial<Record<CommandName, readonly string[]>> = {
   update_patient: ["patients"],
   record_allergy: ["patient_allergies"],
   set_allergy_status: ["patient_allergies"],
-  merge_patients: ["patients", "patient_allergies", ...SCHEDULE_TABLES, "waitlist_entries", "encounters", "vitals", "patient_problems", "attachments"],
+  merge_patients: ["patients", "patient_allergies", ...SCHEDULE_TABLES, "waitlist_entries", "encounters", "vitals", "patient_problems", "attachments", "encounter_diagnoses", "prescriptions", "prescription_items", "prescription_overrides"],
   save_visit_type: ["visit_types"],
   set_weekly_availability: ["availability_blocks"],
   add_availability_exception: ["availability_exceptions"],
@@ -148,6 +149,7 @@ export const TABLES_WRITTEN: Partial<Record<CommandName, readonly string[]>> = {
   set_problem_status: ["patient_problems", "patient_problem_changes"],
   add_attachment: ["attachments"],
   mark_attachment_entered_in_error: ["attachments"],
+  ...PRESCRIPTIONS_TABLES_WRITTEN,
 };
 
 function fail(code: ErrorCode, message: string, field?: string): never {
@@ -201,6 +203,24 @@ export function createFakeBackend(options: FakeBackendOptions = {}) {
     users: () => users.values(),
     patients: () => patientStore.patients,
     appointments: () => schedulingStore.appointments,
+    audit: (action, detail, table, id) => {
+      record(currentActor, action, "ok", detail, { table, id });
+    },
+    diagnosesOf: (id) => prescriptionsStore.diagnosesOf(id),
+    findDiagnosis: (id) => prescriptionsStore.findDiagnosis(id),
+    findIcd10: (code) => prescriptionsStore.findIcd10(code),
+  });
+
+  const prescriptionsStore = createPrescriptionsStore({
+    now,
+    newId,
+    fail,
+    actor: () => currentActor,
+    users: () => users.values(),
+    patients: () => patientStore.patients,
+    allergies: () => patientStore.allergies.values(),
+    encounters: () => recordsStore.encounters,
+    settings: () => settings,
     audit: (action, detail, table, id) => {
       record(currentActor, action, "ok", detail, { table, id });
     },
@@ -447,9 +467,6 @@ export function createFakeBackend(options: FakeBackendOptions = {}) {
   type Handler = (input: never, ctx: { token: string | null; me: FakeUser | null }) => unknown;
   type Handlers = { [K in CommandName]: (input: Commands[K]["input"], ctx: { token: string | null; me: FakeUser | null }) => Commands[K]["output"] };
   const handlers: Handlers = {
-    // Commands that exist in Rust but have no fake yet (diagnoses, the ICD-10 list, prescriptions:
-    // their fakes arrive with their screens) are refused plainly; every other one is below.
-    ...(Object.fromEntries(COMMAND_NAMES.map((name) => [name, () => fail("internal", `${name} is not part of the fake backend yet`)])) as unknown as Handlers),
     app_status: () => ({ ...status }),
     setup_clinic: (input) => {
       if (status.initialized) fail("conflict", "the clinic is already set up");
@@ -603,17 +620,27 @@ export function createFakeBackend(options: FakeBackendOptions = {}) {
     ...schedulingStore.handlers,
     ...patientStore.handlers,
     ...recordsStore.handlers,
+    ...prescriptionsStore.handlers,
     open_patient_chart: (input, { me }) => {
       const chart = patientStore.handlers.open_patient_chart(input);
-      // Consultations join the timeline only for roles that read clinical records (reception sees visits, not notes).
-      if (!me || !permissionsOf(me.role).includes("clinical.read")) return chart;
-      const timeline = [...chart.timeline, ...recordsStore.timelineOf(chart.patient.id)].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : Number(a.kind === "registered") - Number(b.kind === "registered")));
+      // Consultations and prescriptions join the timeline only for roles that read them
+      // (reception sees visits, not notes).
+      const permissions = me ? permissionsOf(me.role) : [];
+      const extra = [
+        ...(permissions.includes("clinical.read") ? recordsStore.timelineOf(chart.patient.id) : []),
+        ...(permissions.includes("prescriptions.read") ? prescriptionsStore.timelineOf(chart.patient.id) : []),
+      ];
+      if (extra.length === 0) return chart;
+      const timeline = [...chart.timeline, ...extra].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : Number(a.kind === "registered") - Number(b.kind === "registered")));
       return { ...chart, timeline };
     },
     merge_patients: (input) => {
       const merged = patientStore.handlers.merge_patients(input);
       // The duplicate's clinical records move with it (patients/merge.rs PATIENT_LINKED).
-      return { ...merged, moved: [...merged.moved, ...recordsStore.movePatient(input.duplicate_id, input.survivor_id)] };
+      return {
+        ...merged,
+        moved: [...merged.moved, ...recordsStore.movePatient(input.duplicate_id, input.survivor_id), ...prescriptionsStore.movePatient(input.duplicate_id, input.survivor_id)],
+      };
     },
     list_departments: (input) =>
       [...departments.values()]
@@ -729,6 +756,7 @@ export function createFakeBackend(options: FakeBackendOptions = {}) {
     allergies: patientStore.allergies,
     scheduling: schedulingStore,
     records: recordsStore,
+    prescriptions: prescriptionsStore,
     get settings() {
       return settings;
     },

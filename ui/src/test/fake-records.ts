@@ -38,7 +38,7 @@ export interface RecordsStoreDeps {
   actor: () => RecordsUser | null;
   users: () => Iterable<RecordsUser>;
   patients: () => ReadonlyMap<string, { merged_into: string | null }>;
-  appointments: () => ReadonlyMap<string, { patient_id: string }>;
+  appointments: () => ReadonlyMap<string, { patient_id: string; doctor_id: string; status: string }>;
   audit: (action: string, detail: string, table: string, id: string) => void;
   /** Hooks for the diagnoses and ICD-10 fakes (records/diagnoses.rs, icd10.rs), once they exist. */
   diagnosesOf?: (encounterId: string) => Diagnosis[];
@@ -417,6 +417,12 @@ export function createRecordsStore(deps: RecordsStoreDeps) {
       const appointment = deps.appointments().get(appointmentId);
       if (!appointment) return fail("validation", "no such appointment", "appointment_id");
       if (appointment.patient_id !== input.patient_id) fail("validation", "this appointment is another patient's", "appointment_id");
+      // The consultation belongs to the doctor the patient was booked with.
+      if (appointment.doctor_id !== doctor.id) {
+        const name = [...deps.users()].find((u) => u.id === appointment.doctor_id)?.full_name ?? "another doctor";
+        fail("validation", `this appointment is with ${name}; start a walk-in consultation instead`, "appointment_id");
+      }
+      if (appointment.status === "cancelled" || appointment.status === "no_show") fail("validation", `this appointment was ${appointment.status.replace("_", " ")}`, "appointment_id");
       // One encounter per appointment: a second start opens the existing one.
       const existing = [...encounters.values()].find((e) => e.appointment_id === appointmentId && e.status !== "entered_in_error");
       if (existing) return summary(existing);
@@ -454,6 +460,10 @@ export function createRecordsStore(deps: RecordsStoreDeps) {
     const soap = soapFrom(input.note);
     const reason = required(input.reason, "reason", 500);
     const e = editable(input.note.encounter_id, "signed");
+    const last = versionsOf(e.id).at(-1);
+    if (last && last.subjective === soap.subjective && last.objective === soap.objective && last.assessment === soap.assessment && last.plan === soap.plan) {
+      fail("validation", "the amendment changes nothing: edit the note before saving it", "note");
+    }
     const n = appendVersion(e, "amendment", soap, reason);
     deps.audit("amend_encounter_note", `amendment ${n}: ${reason}`, "encounters", e.id);
     return readEncounter(e.id);
@@ -544,7 +554,7 @@ export function createRecordsStore(deps: RecordsStoreDeps) {
     }
     const systolic = input.systolic_mmhg ?? null;
     const diastolic = input.diastolic_mmhg ?? null;
-    if (systolic !== null && diastolic !== null && diastolic >= systolic) fail("validation", "the diastolic pressure is lower than the systolic", "diastolic_mmhg");
+    if (systolic !== null && diastolic !== null && diastolic >= systolic) fail("validation", "the diastolic pressure must be lower than the systolic", "diastolic_mmhg");
     if ((systolic === null) !== (diastolic === null)) fail("validation", "blood pressure needs both the systolic and the diastolic value", systolic === null ? "systolic_mmhg" : "diastolic_mmhg");
     const weight = measured("weight_kg");
     const height = measured("height_cm");
@@ -557,6 +567,9 @@ export function createRecordsStore(deps: RecordsStoreDeps) {
     requireActive(input.patient_id);
     const encounterId = input.encounter_id ?? null;
     if (encounterId !== null && loadEncounter(encounterId).patient_id !== input.patient_id) fail("validation", "this encounter is another patient's", "encounter_id");
+    if (encounterId !== null && loadEncounter(encounterId).status !== "open") {
+      fail("validation", "this encounter is closed (signed or entered in error): record the vitals on the patient or a new encounter", "encounter_id");
+    }
     const v: StoredVitals = {
       id: newId(),
       patient_id: input.patient_id,

@@ -575,8 +575,9 @@ fn valid_series_prefix(value: &str, field: &str) -> AppResult<String> {
     }
 }
 
+/// "medication.generic_name" → "Generic name": the message names the field's own part.
 fn human(field: &str) -> String {
-    let s = field.replace('_', " ");
+    let s = field.rsplit('.').next().unwrap_or(field).replace('_', " ");
     let mut c = s.chars();
     match c.next() {
         Some(first) => first.to_uppercase().collect::<String>() + c.as_str(),

@@ -34,6 +34,13 @@ fn normalize(text: &str) -> String {
         .join(" ")
 }
 
+/// Classes whose allergies often extend to another class (warned as a possible
+/// cross-reaction, overridable like any allergy warning).
+const CROSS_REACTIVE: &[(&str, &str)] = &[
+    ("penicillins", "cephalosporins"),
+    ("cephalosporins", "penicillins"),
+];
+
 /// "penicillins" and "penicillin" meet.
 fn stem(word: &str) -> &str {
     word.strip_suffix('s').unwrap_or(word)
@@ -180,6 +187,20 @@ pub(crate) fn warnings(
                     kind: WarningKind::Allergy,
                     message: format!(
                         "recorded allergy to {} ({}{reaction}); {} matches its {matched}",
+                        a.substance, a.severity, item.medication_name
+                    ),
+                });
+            } else if let Some((allergen, class)) =
+                CROSS_REACTIVE.iter().find(|(allergen, class)| {
+                    item.allergy_classes.iter().any(|c| c == class)
+                        && allergy_match(&a.substance, "", &[], &[(*allergen).to_owned()]).is_some()
+                })
+            {
+                out.push(Warning {
+                    item_id: item.id.clone(),
+                    kind: WarningKind::Allergy,
+                    message: format!(
+                        "recorded allergy to {} ({}); possible cross-reaction: {} is one of the {class}, related to the {allergen}",
                         a.substance, a.severity, item.medication_name
                     ),
                 });

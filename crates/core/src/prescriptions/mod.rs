@@ -378,8 +378,11 @@ fn current_outside(
     c: &Connection,
     patient_id: &str,
     except: &str,
-    today: chrono::NaiveDate,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> AppResult<Vec<CurrentMedication>> {
+    // Courses count in the clinic's days: signed on its date, ending before its today.
+    let zone = crate::scheduling::clinic_zone(c)?;
+    let today = now.with_timezone(&zone).date_naive();
     let mut stmt = c.prepare_cached(concat!(
         "SELECT ",
         item_columns!(),
@@ -402,7 +405,7 @@ fn current_outside(
     for row in rows {
         let (item, signed_at, prescription_id, prescriber_name) = row?;
         let signed_on = chrono::DateTime::parse_from_rfc3339(&signed_at)
-            .map(|d| d.date_naive())
+            .map(|d| d.with_timezone(&zone).date_naive())
             .unwrap_or(today);
         // A course lasts its duration once, plus once per refill; no duration: ongoing.
         let ends_on = item
@@ -493,14 +496,6 @@ fn header(c: &Connection, id: &str) -> AppResult<Header> {
     .ok_or_else(|| AppError::not_found("no such prescription").with_field("prescription_id"))
 }
 
-fn today_in_clinic(
-    c: &Connection,
-    now: chrono::DateTime<chrono::Utc>,
-) -> AppResult<chrono::NaiveDate> {
-    let zone = crate::scheduling::clinic_zone(c)?;
-    Ok(now.with_timezone(&zone).date_naive())
-}
-
 pub(crate) fn load(
     c: &Connection,
     id: &str,
@@ -509,7 +504,7 @@ pub(crate) fn load(
     let h = header(c, id)?;
     let items = items_of(c, id)?;
     let warnings = if h.status == PrescriptionStatus::Draft {
-        let current = current_outside(c, &h.patient_id, id, today_in_clinic(c, now)?)?;
+        let current = current_outside(c, &h.patient_id, id, now)?;
         let others: Vec<_> = current.iter().map(to_other).collect();
         checks::warnings(c, &h.patient_id, &items, &others)?
             .into_iter()
@@ -1135,22 +1130,52 @@ pub struct PrescriptionRef {
     pub prescription_id: String,
 }
 
-fn renew_prescription(ctx: &Ctx<'_>, input: PrescriptionRef) -> AppResult<Prescription> {
+#[derive(Debug, Deserialize, schemars::JsonSchema, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct RenewPrescriptionInput {
+    pub prescription_id: String,
+    /// The consultation the renewal is written in, if any.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub encounter_id: Option<String>,
+}
+
+fn renew_prescription(ctx: &Ctx<'_>, input: RenewPrescriptionInput) -> AppResult<Prescription> {
     let me = ctx.user()?.clone();
     ctx.write(|w| {
         let old = load(w.conn(), &input.prescription_id, ctx.now)?;
-        if old.status == PrescriptionStatus::Draft {
-            return Err(
-                AppError::conflict("a draft is edited, not renewed").with_field("prescription_id")
-            );
+        match old.status {
+            PrescriptionStatus::Draft => {
+                return Err(AppError::conflict("a draft is edited, not renewed")
+                    .with_field("prescription_id"))
+            }
+            PrescriptionStatus::EnteredInError => {
+                return Err(AppError::conflict(
+                    "this prescription was entered in error and is not renewed",
+                )
+                .with_field("prescription_id"))
+            }
+            PrescriptionStatus::Signed => {}
+        }
+        if let Some(e) = &input.encounter_id {
+            let patient: Option<String> = w
+                .conn()
+                .query_row("SELECT patient_id FROM encounters WHERE id = ?1", [e], |r| r.get(0))
+                .optional()?;
+            if patient.as_deref() != Some(old.patient_id.as_str()) {
+                return Err(AppError::field(
+                    "encounter_id",
+                    "no such encounter of this patient",
+                ));
+            }
         }
         crate::patients::require_active(w.conn(), &old.patient_id)?;
         let id = new_id();
         let now = w.now_text();
         w.conn().execute(
-            "INSERT INTO prescriptions (id, patient_id, prescriber_id, notes, renewed_from_id,
-                 created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-            params![id, old.patient_id, me.id, old.notes, old.id, now],
+            "INSERT INTO prescriptions (id, patient_id, encounter_id, prescriber_id, notes, renewed_from_id,
+                 created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+            params![id, old.patient_id, input.encounter_id, me.id, old.notes, old.id, now],
         )?;
         w.record_change("prescriptions", &id, ChangeOp::Insert)?;
         let draft = header(w.conn(), &id)?;
@@ -1158,7 +1183,8 @@ fn renew_prescription(ctx: &Ctx<'_>, input: PrescriptionRef) -> AppResult<Prescr
         for item in old
             .items
             .iter()
-            .filter(|i| i.status != ItemStatus::EnteredInError)
+            // What was stopped (a side effect, a mistake) is not repeated.
+            .filter(|i| i.status == ItemStatus::Active)
         {
             let med = catalog::load(w.conn(), &item.medication_id)?;
             if !med.active {
@@ -1231,8 +1257,7 @@ fn current_medications(
     input: PatientPrescriptionsInput,
 ) -> AppResult<Vec<CurrentMedication>> {
     ctx.write(|w| {
-        let today = today_in_clinic(w.conn(), ctx.now)?;
-        let list = current_outside(w.conn(), &input.patient_id, "", today)?;
+        let list = current_outside(w.conn(), &input.patient_id, "", ctx.now)?;
         let entry = ctx.audit_entry(
             AuditOutcome::Ok,
             Some(("patients", &input.patient_id)),

@@ -169,12 +169,15 @@ pub(crate) fn add_diagnosis(ctx: &Ctx<'_>, input: AddDiagnosisInput) -> AppResul
         let e = load_summary(w.conn(), &input.encounter_id)?;
         let reason = match e.status {
             EncounterStatus::Open => String::new(),
-            EncounterStatus::Signed => required(&input.reason, "reason", 500).map_err(|_| {
-                AppError::field(
-                    "reason",
-                    "this note is signed: give a reason to add a diagnosis as an amendment",
-                )
-            })?,
+            EncounterStatus::Signed => {
+                if input.reason.trim().is_empty() {
+                    return Err(AppError::field(
+                        "reason",
+                        "this note is signed: give a reason to add a diagnosis as an amendment",
+                    ));
+                }
+                required(&input.reason, "reason", 500)?
+            }
             EncounterStatus::EnteredInError => {
                 return Err(
                     AppError::conflict("this encounter was marked entered in error")

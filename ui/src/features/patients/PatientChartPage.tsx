@@ -20,6 +20,7 @@ import { EmptyState, LoadingState } from "../../components/States";
 import { TabList, TabPanel } from "../../components/Tabs";
 import { useFormat } from "../../lib/format";
 import { useCan } from "../auth/session";
+import { CurrentMedications } from "../prescriptions/CurrentMedications";
 import { PatientAttachmentsTab } from "../records/AttachmentsPanel";
 import { EncountersTab } from "../records/EncountersTab";
 import { ProblemsTab } from "../records/ProblemsTab";
@@ -28,7 +29,7 @@ import { AllergyStatusDialog, RecordAllergyDialog, type StatusChange } from "./A
 import { ageText, birthText, clearChartNotice, fullName, peekChartNotice, severityLabel, sexLabel, statusLabel } from "./model";
 
 // The clinical tabs are offered to clinical roles only (clinical.read); Rust refuses their reads to anyone else.
-type TabId = "overview" | "allergies" | "problems" | "encounters" | "attachments" | "timeline";
+type TabId = "overview" | "allergies" | "problems" | "encounters" | "medications" | "attachments" | "timeline";
 
 export function PatientChartPage() {
   const { t } = useTranslation();
@@ -61,6 +62,8 @@ function Chart({ askedId, chart }: { askedId: string; chart: PatientChart }) {
   const [, navigate] = useLocation();
   const canWrite = useCan("patients.write");
   const canReadClinical = useCan("clinical.read");
+  // Pharmacists read prescriptions (to dispense) without the rest of the clinical record.
+  const canReadPrescriptions = useCan("prescriptions.read");
   const canConsult = useCan("clinical.write");
   const { patient, allergies, timeline } = chart;
   const [askingConsultation, setAskingConsultation] = useState(false);
@@ -147,9 +150,10 @@ function Chart({ askedId, chart }: { askedId: string; chart: PatientChart }) {
                 ? ([
                     { id: "problems", label: t("chart.tabProblems") },
                     { id: "encounters", label: t("chart.tabEncounters") },
-                    { id: "attachments", label: t("chart.tabAttachments") },
                   ] as const)
                 : []),
+              ...(canReadPrescriptions ? ([{ id: "medications", label: t("chart.tabMedications") }] as const) : []),
+              ...(canReadClinical ? ([{ id: "attachments", label: t("chart.tabAttachments") }] as const) : []),
               { id: "timeline", label: t("chart.tabTimeline"), count: timeline.length },
             ]}
           />
@@ -176,6 +180,10 @@ function Chart({ askedId, chart }: { askedId: string; chart: PatientChart }) {
         ) : tab === "encounters" && canReadClinical ? (
           <TabPanel idBase="chart" id="encounters">
             <EncountersTab patientId={patient.id} onNew={canConsult ? newConsultation : null} />
+          </TabPanel>
+        ) : tab === "medications" && canReadPrescriptions ? (
+          <TabPanel idBase="chart" id="medications">
+            <CurrentMedications patientId={patient.id} />
           </TabPanel>
         ) : tab === "attachments" && canReadClinical ? (
           <TabPanel idBase="chart" id="attachments">

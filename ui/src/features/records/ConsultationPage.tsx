@@ -1,7 +1,7 @@
 // The consultation screen (`/patients/:patientId/encounters/:id`, `get_encounter`, an audited
 // read): who the patient is and what must not be missed (allergies, alerts), the SOAP note with
 // its signing, amendments and history, vitals, and the files attached. The main column grows
-// downwards section by section (the note now; diagnoses and the prescription join below it),
+// downwards section by section (the note, the ICD-10 diagnoses, the prescription),
 // the side column holds what is recorded alongside (vitals, attachments).
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { ArrowLeft, Ban, Paperclip, ShieldAlert } from "lucide-react";
@@ -21,7 +21,9 @@ import { useFormat } from "../../lib/format";
 import { useCan, useSession } from "../auth/session";
 import { ageText, fullName, sexLabel } from "../patients/model";
 import { AllergyBanner } from "../patients/PatientChartPage";
+import { PrescriptionPanel } from "../prescriptions/PrescriptionPanel";
 import { AttachmentsPanel } from "./AttachmentsPanel";
+import { DiagnosesPanel } from "./diagnoses/DiagnosesPanel";
 import { encounterQuery, encounterStatusLabel, encounterWritten, RECORDS_TABLES, statusTone } from "./model";
 import { NotePanel } from "./NotePanel";
 import { ReasonDialog, type ReasonRequest } from "./ReasonDialog";
@@ -61,6 +63,7 @@ function Consultation({ encounter, chart }: { encounter: Encounter; chart: Patie
   const queryClient = useQueryClient();
   const { user } = useSession();
   const canSign = useCan("clinical.sign");
+  const canReadPrescriptions = useCan("prescriptions.read");
   const [notice, setNotice] = useState<string | null>(null);
   const [marking, setMarking] = useState<ReasonRequest | null>(null);
   const { summary } = encounter;
@@ -145,7 +148,8 @@ function Consultation({ encounter, chart }: { encounter: Encounter; chart: Patie
       <div className="grid items-start gap-5 xl:grid-cols-[minmax(0,1fr)_25rem]">
         <div className="flex min-w-0 flex-col gap-4" data-testid="consultation-main">
           <NotePanel encounter={encounter} onNotice={setNotice} />
-          {/* Diagnoses (ICD-10) and the prescription are sections of this column, below the note. */}
+          <DiagnosesPanel encounter={encounter} />
+          {canReadPrescriptions && !errored ? <PrescriptionPanel patientId={summary.patient_id} encounterId={summary.id} /> : null}
         </div>
         <div className="flex min-w-0 flex-col gap-4" data-testid="consultation-side">
           <VitalsPanel encounter={encounter} />

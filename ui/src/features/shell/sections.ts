@@ -3,7 +3,7 @@
 // the commands anyway). A section may own further routes (a chart, a form), each with the
 // permission it needs on top of the section's.
 import type { LucideIcon } from "lucide-react";
-import { Building2, CalendarClock, CalendarDays, ClipboardList, GitMerge, House, Info, KeyRound, Network, ScrollText, Stethoscope, UserRound, Users } from "lucide-react";
+import { Building2, CalendarClock, CalendarDays, ClipboardList, GitMerge, House, Info, KeyRound, Network, Pill, ScrollText, Stethoscope, UserRound, Users } from "lucide-react";
 import type { ComponentType } from "react";
 import type { Permission } from "../../api/generated";
 import { AboutPage } from "../about/AboutPage";
@@ -15,6 +15,7 @@ import { MergePatientsPage } from "../patients/MergePatientsPage";
 import { PatientChartPage } from "../patients/PatientChartPage";
 import { EditPatientPage, NewPatientPage } from "../patients/PatientForm";
 import { PatientsPage } from "../patients/PatientsPage";
+import { CatalogPage } from "../prescriptions/CatalogPage";
 import { ConsultationPage } from "../records/ConsultationPage";
 import { TodayPage } from "../reception/TodayPage";
 import { CalendarRoute } from "../scheduling/CalendarRoute";
@@ -23,7 +24,7 @@ import { DepartmentsPage } from "../staff/DepartmentsPage";
 import { StaffPage } from "../staff/StaffPage";
 import { UsersPage } from "../users/UsersPage";
 
-export type SectionId = "home" | "today" | "calendar" | "availability" | "patients" | "staff" | "users" | "departments" | "merge" | "settings" | "audit" | "account" | "about";
+export type SectionId = "home" | "today" | "calendar" | "availability" | "patients" | "staff" | "users" | "departments" | "merge" | "settings" | "medications" | "audit" | "account" | "about";
 
 export interface SubRoute {
   /** A wouter pattern, e.g. `/patients/:id`. */
@@ -69,6 +70,7 @@ export const SECTIONS: readonly Section[] = [
   { id: "departments", path: "/departments", permission: "users.manage", group: "admin", icon: Network, component: DepartmentsPage },
   { id: "merge", path: "/patients/merge", permission: "patients.merge", group: "admin", icon: GitMerge, component: MergePatientsPage },
   { id: "settings", path: "/settings", permission: "settings.manage", group: "admin", icon: Building2, component: ClinicSettingsPage },
+  { id: "medications", path: "/medications", permission: "settings.manage", group: "admin", icon: Pill, component: CatalogPage },
   { id: "audit", path: "/audit", permission: "audit.view", group: "admin", icon: ScrollText, component: AuditPage },
   { id: "account", path: "/account", permission: null, group: "personal", icon: KeyRound, component: ChangePasswordPage },
   { id: "about", path: "/about", permission: null, group: "personal", icon: Info, component: AboutPage },
