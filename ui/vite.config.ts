@@ -23,6 +23,8 @@ export default defineConfig({
           if (/node_modules\/(zod|react-hook-form|@hookform)\//.test(id)) return "forms";
           // The calendar's libraries load with the calendar screen only (features/scheduling/CalendarRoute.tsx).
           if (/node_modules\/(react-big-calendar|luxon|lodash|lodash-es|dom-helpers|react-overlays|@popperjs|date-arithmetic|memoize-one|uncontrollable|dayjs)\//.test(id)) return "calendar";
+          // pdf.js loads with the print preview only (features/prescriptions/pdfRender.ts).
+          if (/node_modules\/pdfjs-dist\//.test(id)) return "pdf";
           return "vendor";
         },
       },

@@ -1,5 +1,5 @@
 // The prescription as it prints (`prescription_pdf`, rendered by Rust with the clinic's letterhead,
-// an audited read): shown in a frame from a blob URL (the bytes never leave the workstation),
+// an audited read): drawn page by page with pdf.js (pdfRender.ts; the bytes never leave the workstation),
 // printed on one of the workstation's printers (`list_printers`, the default chosen;
 // `print_prescription` answers the print system's job id or says why it refused), or saved as a
 // PDF file. A draft previews marked "not valid for dispensing" and is not printed.
@@ -23,20 +23,33 @@ export function PrintPreview({ prescriptionId, status }: { prescriptionId: strin
   const pdf = useQuery({ ...commandQuery("prescription_pdf", { prescription_id: prescriptionId }), staleTime: 0, gcTime: 0 });
   const printers = useQuery({ ...commandQuery("list_printers", {}), staleTime: 60_000 });
   const [printer, setPrinter] = useState<string | null>(null);
-  const frame = useRef<HTMLIFrameElement>(null);
+  const pages = useRef<HTMLDivElement>(null);
   const content = pdf.data?.content_base64;
-  const canShow = typeof URL.createObjectURL === "function";
+  const [shownPages, setShownPages] = useState<number | null>(null);
+  const [renderError, setRenderError] = useState(false);
   useEffect(() => {
-    const f = frame.current;
-    if (!f || content === undefined || !canShow) return;
-    const url = URL.createObjectURL(new Blob([bytesOf(content)], { type: "application/pdf" }));
-    // Chromium's viewer: the page at the frame's width, without the thumbnails (WebKit ignores it).
-    f.src = `${url}#view=FitH&navpanes=0`;
+    const container = pages.current;
+    if (!container || content === undefined) return;
+    let stop: (() => void) | null = null;
+    let live = true;
+    setRenderError(false);
+    setShownPages(null);
+    import("./pdfRender")
+      .then(({ renderPdfPages }) => renderPdfPages(bytesOf(content), container))
+      .then((rendered) => {
+        if (live) setShownPages(rendered.pages);
+        else rendered.cancel();
+        stop = rendered.cancel;
+      })
+      .catch(() => {
+        if (live) setRenderError(true);
+      });
     return () => {
-      f.removeAttribute("src");
-      URL.revokeObjectURL(url);
+      live = false;
+      stop?.();
+      container.replaceChildren();
     };
-  }, [content, canShow]);
+  }, [content]);
   const draft = pdf.data?.draft ?? status === "draft";
   const errored = status === "entered_in_error";
   const list = printers.data ?? [];
@@ -121,10 +134,20 @@ export function PrintPreview({ prescriptionId, status }: { prescriptionId: strin
         <Banner tone="error" testId="form-error">
           {errorMessage(pdf.error)}
         </Banner>
-      ) : canShow ? (
-        <iframe ref={frame} title={rx("prescriptions.print.frameTitle")} className="h-[60vh] min-h-80 w-full rounded-md border border-ink-300 bg-ink-100" data-testid="pdf-frame" data-file-name={pdf.data.file_name} />
       ) : (
-        <p className="text-sm text-ink-600">{rx("prescriptions.print.noViewer")}</p>
+        <>
+          <div
+            ref={pages}
+            role="document"
+            aria-label={rx("prescriptions.print.frameTitle")}
+            aria-busy={shownPages === null && !renderError}
+            className="h-[60vh] min-h-80 w-full overflow-y-auto rounded-md border border-ink-300 bg-ink-100 p-3"
+            data-testid="pdf-frame"
+            data-file-name={pdf.data.file_name}
+            data-pages={shownPages ?? undefined}
+          />
+          {renderError ? <p className="text-sm text-ink-600">{rx("prescriptions.print.noViewer")}</p> : null}
+        </>
       )}
     </div>
   );
