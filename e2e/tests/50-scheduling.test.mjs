@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import { cli, freshClinic, launchApp, screenshot } from "../lib/harness.mjs";
+import { addUser, call, signIn } from "../lib/clinic.mjs";
 import { story } from "../lib/story.mjs";
 import { click, sel, shown, type, waitHidden, waitText } from "../lib/ui.mjs";
 
@@ -31,22 +32,6 @@ function lateMorningZone(now = new Date()) {
 /** Today's date in `zone`, YYYY-MM-DD. */
 function todayIn(zone) {
   return new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
-}
-
-function call(clinic, user, name, input) {
-  const out = cli(clinic, ["--json", "call", name, "--as", user.username, "--password-stdin", "--input", JSON.stringify(input)], `${user.password}\n`);
-  return JSON.parse(out);
-}
-
-function addUser(clinic, user, role, extra = []) {
-  cli(clinic, ["user", "add", "--username", user.username, "--role", role, "--full-name", user.fullName, "--password-stdin", ...extra], `${user.password}\n`);
-}
-
-async function signIn(browser, user) {
-  await shown(browser, "login-username", 30_000);
-  await type(browser, "login-username", user.username);
-  await type(browser, "login-password", user.password);
-  await click(browser, "login-submit");
 }
 
 /** The calendar's 15-minute cell at `hh:mm` in the first doctor column (react-big-calendar's grid). */

@@ -12,6 +12,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import { cli, freshClinic, launchApp } from "../lib/harness.mjs";
+import { addUser, call, signIn } from "../lib/clinic.mjs";
 import { story } from "../lib/story.mjs";
 import { click, shown, type, waitHidden, waitText } from "../lib/ui.mjs";
 
@@ -19,22 +20,6 @@ const ADMIN = { username: "admin", password: "violet tractor umbrella" };
 const RECEPTION = { username: "reception", fullName: "Rosa Ricevimento", password: "copper kettle meadow 31" };
 const DOCTOR = { username: "dr.bianchi", fullName: "Dr. Anna Bianchi", password: "copper kettle meadow 34" };
 const OVERRIDE = "skin test negative in 2025; tolerated amoxicillin since";
-
-function call(clinic, user, name, input) {
-  const out = cli(clinic, ["--json", "call", name, "--as", user.username, "--password-stdin", "--input", JSON.stringify(input)], `${user.password}\n`);
-  return JSON.parse(out);
-}
-
-function addUser(clinic, user, role, extra = []) {
-  cli(clinic, ["user", "add", "--username", user.username, "--role", role, "--full-name", user.fullName, "--password-stdin", ...extra], `${user.password}\n`);
-}
-
-async function signIn(browser, user) {
-  await shown(browser, "login-username", 30_000);
-  await type(browser, "login-username", user.username);
-  await type(browser, "login-password", user.password);
-  await click(browser, "login-submit");
-}
 
 /** Whether the print-to-PDF queue of scripts/ensure-cups.sh is there (the test script sets it up). */
 function cupsQueue() {

@@ -13,16 +13,6 @@ fn setup() -> RecordsClinic {
     records_clinic("Zsófia", "Kovács-Nagy", "female", "1971-02-03")
 }
 
-fn encounter(c: &RecordsClinic) -> Value {
-    call(
-        &c.ws,
-        &c.doctor,
-        "start_encounter",
-        json!({"patient_id": c.patient}),
-    )
-    .unwrap()
-}
-
 fn sign(c: &RecordsClinic, e: &Value) {
     call(
         &c.ws,
@@ -43,7 +33,7 @@ fn sign(c: &RecordsClinic, e: &Value) {
 #[test]
 fn diagnoses_are_coded_from_the_icd10_list_and_ranked() {
     let c = setup();
-    let e = encounter(&c);
+    let e = c.encounter();
     // Without the dot, any case: stored with the dot and the list's description.
     let d = call(
         &c.ws,
@@ -118,7 +108,7 @@ fn diagnoses_are_coded_from_the_icd10_list_and_ranked() {
 #[test]
 fn after_signing_a_diagnosis_is_an_amendment_and_mistakes_are_entered_in_error() {
     let c = setup();
-    let e = encounter(&c);
+    let e = c.encounter();
     let d = call(
         &c.ws,
         &c.doctor,
@@ -269,7 +259,7 @@ fn the_code_list_is_searched_by_code_or_by_words() {
 #[test]
 fn a_category_is_not_a_diagnosis_and_only_the_encounters_doctor_codes_it() {
     let c = setup();
-    let e = encounter(&c);
+    let e = c.encounter();
     let err = call(
         &c.ws,
         &c.doctor,
@@ -316,7 +306,7 @@ fn a_category_is_not_a_diagnosis_and_only_the_encounters_doctor_codes_it() {
 #[test]
 fn problems_are_coded_from_a_diagnosis_or_the_code_list() {
     let c = setup();
-    let e = encounter(&c);
+    let e = c.encounter();
     let d = call(
         &c.ws,
         &c.doctor,

@@ -16,16 +16,6 @@ fn setup() -> Clinic {
     records_clinic("Zsófia", "Kovács-Nagy", "female", "1971-02-03")
 }
 
-fn encounter(c: &Clinic) -> Value {
-    call(
-        &c.ws,
-        &c.doctor,
-        "start_encounter",
-        json!({"patient_id": c.patient}),
-    )
-    .unwrap()
-}
-
 #[test]
 fn the_problem_list_keeps_every_status_change() {
     let c = setup();
@@ -143,7 +133,7 @@ fn the_problem_list_keeps_every_status_change() {
 #[test]
 fn attachments_are_stored_encrypted_checked_and_never_deleted() {
     let c = setup();
-    let e = encounter(&c);
+    let e = c.encounter();
     let pdf = b"%PDF-1.4\n% a referral letter\n".to_vec();
     let b64 = base64::engine::general_purpose::STANDARD.encode(&pdf);
     let a = call(

@@ -91,6 +91,19 @@ pub struct RecordsClinic {
     pub patient: String,
 }
 
+impl RecordsClinic {
+    /// A walk-in consultation of the patient, opened by the doctor.
+    pub fn encounter(&self) -> Value {
+        call(
+            &self.ws,
+            &self.doctor,
+            "start_encounter",
+            json!({"patient_id": self.patient}),
+        )
+        .unwrap()
+    }
+}
+
 /// Registers the patient (`given`, `family`, `sex`, date of birth) at reception.
 pub fn records_clinic(given: &str, family: &str, sex: &str, dob: &str) -> RecordsClinic {
     let ws = clinic(clock());
