@@ -8,7 +8,7 @@ mod common;
 use base64::Engine;
 use clinicdesk_core::ErrorCode;
 use common::*;
-use serde_json::{json, Value};
+use serde_json::json;
 
 type Clinic = RecordsClinic;
 
