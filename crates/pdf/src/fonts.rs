@@ -64,12 +64,16 @@ pub(crate) struct FontFace {
 }
 
 impl FontFace {
-    fn load(face: Face, bytes: &'static [u8]) -> Result<FontFace, String> {
+    fn load(face: Face, bytes: &'static [u8]) -> Result<FontFace, PdfError> {
         let mut warnings = Vec::new();
-        let parsed = ParsedFont::from_bytes(bytes, 0, &mut warnings)
-            .ok_or_else(|| format!("{} could not be parsed", face.postscript_name()))?;
+        let parsed = ParsedFont::from_bytes(bytes, 0, &mut warnings).ok_or_else(|| {
+            PdfError::Font(format!("{} could not be parsed", face.postscript_name()))
+        })?;
         if parsed.units_per_em == 0 || parsed.codepoint_to_glyph.is_empty() {
-            return Err(format!("{} has no usable cmap", face.postscript_name()));
+            return Err(PdfError::Font(format!(
+                "{} has no usable cmap",
+                face.postscript_name()
+            )));
         }
         let replacement = if parsed.lookup_glyph_index(0xFFFD).is_some() {
             '\u{FFFD}'
@@ -214,7 +218,7 @@ impl Fonts {
     }
 }
 
-static FONTS: OnceLock<Result<Fonts, String>> = OnceLock::new();
+static FONTS: OnceLock<Result<Fonts, PdfError>> = OnceLock::new();
 
 /// The process-wide fonts (parsed on the first call, a few milliseconds; free afterwards).
 pub(crate) fn fonts() -> Result<&'static Fonts, PdfError> {
@@ -226,5 +230,9 @@ pub(crate) fn fonts() -> Result<&'static Fonts, PdfError> {
             })
         })
         .as_ref()
-        .map_err(|e| PdfError::Font(e.clone()))
+        // The one failure is remembered; each caller gets its own copy of the message.
+        .map_err(|e| match e {
+            PdfError::Font(message) => PdfError::Font(message.clone()),
+            other => PdfError::Font(other.to_string()),
+        })
 }

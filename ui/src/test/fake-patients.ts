@@ -18,6 +18,7 @@ import type {
   Sex,
   TimelineEntry,
 } from "../api/generated";
+import { chars, textRules } from "./fake-validation";
 
 export interface PatientStoreDeps {
   now: () => Date;
@@ -124,11 +125,6 @@ export function ageOn(dob: string, today: Date): number | null {
 
 // ---- validation (crates/core/src/patients/record.rs, clinic/mod.rs) ----------------------
 
-const human = (field: string) => {
-  const s = field.replaceAll("_", " ");
-  return s.charAt(0).toUpperCase() + s.slice(1);
-};
-const chars = (v: string) => Array.from(v).length;
 
 export function createPatientStore(deps: PatientStoreDeps) {
   const { now, newId, fail } = deps;
@@ -140,17 +136,7 @@ export function createPatientStore(deps: PatientStoreDeps) {
   const mrnPrefix = "K7Q";
   let mrnNext = 1;
 
-  function required(value: string, field: string, max: number): string {
-    const v = value.trim();
-    if (v === "") fail("validation", `${human(field.split(".").at(-1) ?? field)} is required`, field);
-    if (chars(v) > max) fail("validation", `${human(field.split(".").at(-1) ?? field)} is longer than ${max} characters`, field);
-    return v;
-  }
-  function optional(value: string | null | undefined, field: string, max: number): string {
-    const v = (value ?? "").trim();
-    if (chars(v) > max) fail("validation", `${human(field.split(".").at(-1) ?? field)} is longer than ${max} characters`, field);
-    return v;
-  }
+  const { required, optionalText: optional } = textRules(fail);
   function phone(value: string | null | undefined, field: string): string {
     const v = (value ?? "").trim();
     if (v === "") return v;

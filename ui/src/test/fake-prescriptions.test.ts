@@ -175,7 +175,7 @@ describe("the prescriptions fake", () => {
     };
     expect((await rossi.refused("save_medication", { medication })).code).toBe("permission_denied");
     expect(await admin.refused("save_medication", { medication: { ...medication, atc_code: "P02-CA" } })).toEqual({ code: "validation", message: "an ATC code looks like J01CA04 (or a group such as J01CA)", field: "medication.atc_code" });
-    expect(await admin.refused("save_medication", { medication: { ...medication, generic_name: " " } })).toEqual({ code: "validation", message: "Medication.generic name is required", field: "medication.generic_name" });
+    expect(await admin.refused("save_medication", { medication: { ...medication, generic_name: " " } })).toEqual({ code: "validation", message: "Generic name is required", field: "medication.generic_name" });
     expect(await admin.refused("save_medication", { medication: { ...medication, units_per_dose: null } })).toEqual({ code: "validation", message: "give a default quantity, or the units per dose so it can be worked out", field: "medication.default_quantity" });
     const saved = await admin.run("save_medication", { medication });
     expect(saved).toMatchObject({ display_name: "Mebendazole 100 mg chewable tablet", allergy_classes: ["benzimidazoles"], default_quantity: null });

@@ -33,6 +33,7 @@ import type {
   TimelineEntry,
   WarningKind,
 } from "../api/generated";
+import { chars, requireActivePatient, textRules } from "./fake-validation";
 
 /** A user as this store reads it (names on records; licence and specialization for the PDF). */
 export interface PrescriptionsUser {
@@ -503,12 +504,6 @@ interface ItemValues {
   instructions: string;
 }
 
-const chars = (s: string) => Array.from(s).length;
-/** clinic::human: "medication.generic_name" → "Medication.generic name" (as Rust says it). */
-const human = (field: string) => {
-  const s = field.replaceAll("_", " ");
-  return s.charAt(0).toUpperCase() + s.slice(1);
-};
 /** SQLite's binary collation (Rust's ORDER BY on text). */
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /** COLLATE NOCASE: ASCII letters folded. */
@@ -583,27 +578,10 @@ export function createPrescriptionsStore(deps: PrescriptionsStoreDeps) {
   const userName = (id: string | null) => (id === null ? null : (userOf(id)?.full_name ?? ""));
   const me = (): PrescriptionsUser => deps.actor() ?? fail("unauthenticated", "sign in first");
 
-  /** patients::require_active. */
-  function requireActive(patientId: string) {
-    const p = deps.patients().get(patientId);
-    if (!p) return fail("validation", "no such patient", "patient_id");
-    if (p.merged_into !== null) fail("validation", "this record was merged; use the surviving patient", "patient_id");
-  }
-
-  /** clinic::required. */
-  function required(value: string, field: string, max: number): string {
-    const v = value.trim();
-    if (v === "") fail("validation", `${human(field)} is required`, field);
-    if (chars(v) > max) fail("validation", `${human(field)} is longer than ${max} characters`, field);
-    return v;
-  }
-
-  /** clinic::optional_text. */
-  function optionalText(value: string, field: string, max: number): string {
-    const v = value.trim();
-    if (chars(v) > max) fail("validation", `${human(field)} is longer than ${max} characters`, field);
-    return v;
-  }
+  const requireActive = (patientId: string) => {
+    requireActivePatient(deps.patients(), patientId, fail);
+  };
+  const { required, optionalText } = textRules(fail);
 
   /** The clinic's date today (`YYYY-MM-DD` in its time zone). */
   function todayInClinic(): string {

@@ -23,6 +23,7 @@ import type {
   TimelineEntry,
   Vitals,
 } from "../api/generated";
+import { requireActivePatient, textRules } from "./fake-validation";
 
 /** The users the records store reads (names of doctors and authors). */
 export interface RecordsUser {
@@ -161,12 +162,6 @@ const MEDIA_TYPES: readonly (readonly [string, readonly string[]])[] = [
 /** attachments.rs MAX_ATTACHMENT_BYTES. */
 export const MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024;
 
-const chars = (s: string) => Array.from(s).length;
-/** clinic::human: "temperature_c" → "Temperature c". */
-const human = (field: string) => {
-  const s = field.replaceAll("_", " ");
-  return s.charAt(0).toUpperCase() + s.slice(1);
-};
 /** SQLite's binary collation (Rust's ORDER BY on text). */
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -290,27 +285,10 @@ export function createRecordsStore(deps: RecordsStoreDeps) {
   const userName = (id: string | null) => (id === null ? null : ([...deps.users()].find((u) => u.id === id)?.full_name ?? ""));
   const me = (): RecordsUser => deps.actor() ?? fail("unauthenticated", "sign in first");
 
-  /** patients::require_active. */
-  function requireActive(patientId: string) {
-    const p = deps.patients().get(patientId);
-    if (!p) return fail("validation", "no such patient", "patient_id");
-    if (p.merged_into !== null) fail("validation", "this record was merged; use the surviving patient", "patient_id");
-  }
-
-  /** clinic::required. */
-  function required(value: string, field: string, max: number): string {
-    const v = value.trim();
-    if (v === "") fail("validation", `${human(field)} is required`, field);
-    if (chars(v) > max) fail("validation", `${human(field)} is longer than ${max} characters`, field);
-    return v;
-  }
-
-  /** clinic::optional_text. */
-  function optionalText(value: string, field: string, max: number): string {
-    const v = value.trim();
-    if (chars(v) > max) fail("validation", `${human(field)} is longer than ${max} characters`, field);
-    return v;
-  }
+  const requireActive = (patientId: string) => {
+    requireActivePatient(deps.patients(), patientId, fail);
+  };
+  const { required, optionalText } = textRules(fail);
 
   // ---- encounters (records/mod.rs) ---------------------------------------------------------
 

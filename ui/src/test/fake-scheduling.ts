@@ -31,6 +31,7 @@ import type {
   WaitingRoomDisplay,
   WaitlistEntry,
 } from "../api/generated";
+import { textRules } from "./fake-validation";
 
 /** The users the scheduling store reads (the fake's own user objects: availability is written back). */
 export interface SchedulingUser {
@@ -249,12 +250,6 @@ const HUMAN_STATUS: Record<Status, string> = {
   no_show: "a no-show",
 };
 
-/** clinic::human: `buffer_minutes` → `Buffer minutes`. */
-const human = (field: string) => {
-  const s = field.replaceAll("_", " ");
-  return s.charAt(0).toUpperCase() + s.slice(1);
-};
-const chars = (v: string) => Array.from(v).length;
 /** Rust's `{:?}` of a string, close enough: JSON quoting. */
 const debug = (v: string) => JSON.stringify(v);
 
@@ -286,17 +281,7 @@ export function createSchedulingStore(deps: SchedulingStoreDeps) {
   const wall = (instant: number) => wallOf(zone(), instant);
   const hm = (instant: number) => hmText(wall(instant));
 
-  function required(value: string, field: string, max: number): string {
-    const v = value.trim();
-    if (v === "") fail("validation", `${human(field)} is required`, field);
-    if (chars(v) > max) fail("validation", `${human(field)} is longer than ${max} characters`, field);
-    return v;
-  }
-  function optional(value: string | null | undefined, field: string, max: number): string {
-    const v = (value ?? "").trim();
-    if (chars(v) > max) fail("validation", `${human(field)} is longer than ${max} characters`, field);
-    return v;
-  }
+  const { required, optionalText: optional } = textRules(fail);
 
   /** One write transaction: every change of `body` is kept, or none (a series is all or nothing). */
   function write<T>(body: () => T): T {

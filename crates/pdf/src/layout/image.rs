@@ -40,7 +40,7 @@ impl Image {
         }
         Ok(Image {
             name: name.to_string(),
-            raw: flatten_onto_white(raw).map_err(|e| fail(&e))?,
+            raw: flatten_onto_white(raw, name)?,
         })
     }
 
@@ -70,7 +70,7 @@ impl Image {
 /// A page with transparency (a soft mask) cannot be expressed in PostScript, so the
 /// PostScript step of most Linux print paths (CUPS's pdftops, cups-pdf) rasterizes the
 /// *whole page*, text included. Logos and signatures are printed on white anyway.
-fn flatten_onto_white(raw: RawImage) -> Result<RawImage, String> {
+fn flatten_onto_white(raw: RawImage, name: &str) -> Result<RawImage, PdfError> {
     let (channels, colour, alpha, bgr) = match raw.data_format {
         RawImageFormat::R8 | RawImageFormat::R16 => (1, false, false, false),
         RawImageFormat::RG8 | RawImageFormat::RG16 => (2, false, true, false),
@@ -92,7 +92,10 @@ fn flatten_onto_white(raw: RawImage) -> Result<RawImage, String> {
             .collect(),
     };
     if samples.len() != raw.width * raw.height * channels {
-        return Err("its pixel data does not match its size".into());
+        return Err(PdfError::Image {
+            name: name.to_string(),
+            reason: "its pixel data does not match its size".into(),
+        });
     }
     let colour_channels = if colour { 3 } else { 1 };
     let mut out = Vec::with_capacity(raw.width * raw.height * colour_channels);
@@ -142,7 +145,7 @@ mod tests {
             data_format: RawImageFormat::RGBA8,
             tag: Vec::new(),
         };
-        let flat = flatten_onto_white(raw).unwrap();
+        let flat = flatten_onto_white(raw, "test image").unwrap();
         assert_eq!(flat.data_format, RawImageFormat::RGB8);
         let RawImageData::U8(px) = flat.pixels else {
             panic!()
@@ -159,7 +162,7 @@ mod tests {
             data_format: RawImageFormat::RG16,
             tag: Vec::new(),
         };
-        let flat = flatten_onto_white(raw).unwrap();
+        let flat = flatten_onto_white(raw, "test image").unwrap();
         assert_eq!(flat.data_format, RawImageFormat::R8);
         let RawImageData::U8(px) = flat.pixels else {
             panic!()

@@ -233,7 +233,8 @@ pub struct Layout {
     footer_text: Option<String>,
     running_header: Option<String>,
     watermark: Option<String>,
-    fonts: Result<&'static Fonts, String>,
+    /// None when the font could not be prepared: `finish` reports why.
+    fonts: Option<&'static Fonts>,
     pages: Vec<Vec<Op>>,
     ops: Vec<Op>,
     /// Distance of the cursor from the top of the page, in points.
@@ -260,7 +261,7 @@ impl Layout {
             footer_text: None,
             running_header: None,
             watermark: None,
-            fonts: fonts().map_err(|e| e.to_string()),
+            fonts: fonts().ok(),
             pages: Vec::new(),
             ops: Vec::new(),
             y: margins.top * MM,
@@ -424,7 +425,10 @@ impl Layout {
         if let Some(error) = self.error.take() {
             return Err(error);
         }
-        let fonts = self.fonts.clone().map_err(PdfError::Font)?;
+        let fonts = match self.fonts {
+            Some(f) => f,
+            None => fonts()?,
+        };
         let last = std::mem::take(&mut self.ops);
         self.pages.push(last);
         let count = self.pages.len();
@@ -522,7 +526,7 @@ impl Layout {
         self.pages.push(page);
         self.y = self.margins.top * MM;
         self.at_page_top = true;
-        if let (Some(header), Ok(fonts)) = (self.running_header.clone(), self.fonts.clone()) {
+        if let (Some(header), Some(fonts)) = (self.running_header.clone(), self.fonts) {
             let text = Text::new(header).size(8.0).gray(0.3);
             let (left, width) = (self.content_left(), self.content_width());
             let height = text.size * text.line_height;
@@ -575,7 +579,7 @@ impl Layout {
     }
 
     fn prepare(&mut self, blocks: Vec<Block>, width: f32) -> Vec<Item> {
-        let Ok(fonts) = self.fonts.clone() else {
+        let Some(fonts) = self.fonts else {
             return Vec::new();
         };
         let mut items = Vec::new();
@@ -796,7 +800,7 @@ impl Layout {
         height: f32,
         gray: f32,
     ) {
-        let Ok(fonts) = self.fonts.clone() else {
+        let Some(fonts) = self.fonts else {
             return;
         };
         let (ascent, descent) = fonts.face(Face::Regular).vertical_metrics();
