@@ -8,6 +8,7 @@
 pub mod access;
 pub mod accounts;
 pub mod audit;
+pub mod billing;
 pub mod clinic;
 pub mod clock;
 pub mod demo;

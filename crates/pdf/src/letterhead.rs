@@ -1,4 +1,4 @@
-//! The clinic's letterhead, shared by prescriptions and (later) invoices and receipts.
+//! The clinic's letterhead, shared by prescriptions, invoices, receipts and reports.
 
 use crate::layout::{Align, Cell, Image, Layout, Text};
 use crate::PdfError;
@@ -42,6 +42,32 @@ impl Letterhead {
         }
         d.space(2.5);
         d.rule(1.2, 0.15);
+        Ok(())
+    }
+
+    /// A narrow, centred letterhead for receipt rolls: the logo (at most 24 × 14 mm) above
+    /// the name, then address and contact lines in small type, and a rule.
+    pub fn draw_compact(&self, d: &mut Layout) -> Result<(), PdfError> {
+        if let Some(bytes) = &self.logo {
+            let logo = Image::decode("clinic logo", bytes)?;
+            d.image(logo, 24.0, 14.0, Align::Center);
+            d.space(1.0);
+        }
+        let mut cell =
+            Cell::new(1.0).text(Text::new(&self.name).bold().size(11.0).align(Align::Center));
+        let small = |line: &str| Text::new(line).size(7.5).gray(0.15).align(Align::Center);
+        for line in self.address_lines.iter().filter(|l| !l.trim().is_empty()) {
+            cell = cell.text(small(line));
+        }
+        // One line each: on 72 mm they would wrap mid-way when joined.
+        for (label, value) in [("Phone", &self.phone), ("Email", &self.email)] {
+            if !value.trim().is_empty() {
+                cell = cell.text(small(&format!("{label}: {}", value.trim())));
+            }
+        }
+        d.columns(vec![cell]);
+        d.space(1.5);
+        d.rule(0.8, 0.15);
         Ok(())
     }
 }

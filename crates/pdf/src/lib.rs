@@ -1,9 +1,11 @@
 //! ClinicDesk's printed documents, without Tauri: a small flow layout on printpdf
-//! ([`layout`]), the prescription ([`prescription`]), and printing through CUPS ([`print`]).
+//! ([`layout`]), the prescription ([`prescription`]), invoices, credit notes, receipts and
+//! the cash closing report ([`billing`]), and printing through CUPS ([`print`]).
 //!
 //! Text is set in DejaVu Sans (Latin, Greek, Cyrillic), parsed once per process and
 //! subset into each PDF. See docs/PRINTING.md.
 
+pub mod billing;
 mod error;
 mod fonts;
 pub mod layout;
@@ -12,6 +14,10 @@ pub mod prescription;
 pub mod print;
 pub mod samples;
 
+pub use billing::{
+    render_closing_report, render_invoice, render_receipt, ClosingDoc, DocKind, DocLine,
+    InvoiceDoc, PartyBlock, PaymentRow, ReceiptDoc, ReceiptKind, ReceiptPaper, TaxRow, TotalRow,
+};
 pub use error::PdfError;
 pub use layout::{Align, Layout, PaperSize};
 pub use letterhead::Letterhead;

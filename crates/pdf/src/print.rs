@@ -25,10 +25,67 @@ pub fn list_printers() -> Result<Vec<Printer>, PdfError> {
 /// returns CUPS's job id (e.g. `ClinicDeskPDF-12`). When `lp` is missing or CUPS refuses
 /// the job, the error says so and includes what `lp` printed.
 pub fn print_pdf(pdf: &[u8], printer: Option<&str>, title: &str) -> Result<String, PdfError> {
+    print_pdf_with(pdf, printer, title, &PrintOptions::default())
+}
+
+/// What a job asks of the queue beyond its defaults.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PrintOptions {
+    /// The page to print on, (width, height) in millimetres, sent as
+    /// `-o media=Custom.WxHmm`. A receipt roll needs it (use [`page_size_mm`] of the
+    /// rendered receipt): its page is as long as the receipt, and without it CUPS centres
+    /// the receipt on the queue's default sheet. A4 and Letter documents leave it unset,
+    /// so the queue's own tray setting applies.
+    pub media_mm: Option<(f32, f32)>,
+}
+
+/// [`print_pdf`] with [`PrintOptions`].
+pub fn print_pdf_with(
+    pdf: &[u8],
+    printer: Option<&str>,
+    title: &str,
+    options: &PrintOptions,
+) -> Result<String, PdfError> {
     if let Some(name) = printer {
         validate_printer_name(name)?;
     }
-    imp::print_pdf(pdf, printer, title)
+    let media = options.media_mm.map(media_option).transpose()?;
+    imp::print_pdf(pdf, printer, title, media.as_deref())
+}
+
+/// The size of the first page of a PDF this crate rendered, (width, height) in
+/// millimetres, read from its `/MediaBox`; `None` when there is none to read.
+pub fn page_size_mm(pdf: &[u8]) -> Option<(f32, f32)> {
+    let key = b"/MediaBox";
+    let start = pdf.windows(key.len()).position(|w| w == key)? + key.len();
+    let rest = pdf.get(start..)?;
+    let end = rest.iter().take(200).position(|b| *b == b']')?;
+    let inside = std::str::from_utf8(rest.get(..end)?).ok()?;
+    let numbers: Vec<f32> = inside
+        .trim_start()
+        .strip_prefix('[')?
+        .split_whitespace()
+        .map(str::parse)
+        .collect::<Result<_, _>>()
+        .ok()?;
+    let [x0, y0, x1, y1] = numbers[..] else {
+        return None;
+    };
+    let mm = |pt: f32| pt * 25.4 / 72.0;
+    Some((mm(x1 - x0), mm(y1 - y0)))
+}
+
+/// `media=Custom.80x129.1mm`: rounded up to 0.1 mm so the last line is never cut, but
+/// not for float noise (80.00001 mm is an 80 mm roll).
+fn media_option((width, height): (f32, f32)) -> Result<String, PdfError> {
+    let valid = |v: f32| v.is_finite() && v > 0.0 && v <= 5080.0;
+    if !valid(width) || !valid(height) {
+        return Err(PdfError::InvalidLayout(format!(
+            "cannot ask the printer for a {width} × {height} mm page"
+        )));
+    }
+    let up = |v: f32| (v * 10.0 - 0.01).ceil() / 10.0;
+    Ok(format!("media=Custom.{}x{}mm", up(width), up(height)))
 }
 
 /// CUPS queue names are printable, without spaces, `/`, `\`, `#` or quotes; we also refuse
@@ -144,10 +201,14 @@ mod imp {
         pdf: &[u8],
         printer: Option<&str>,
         title: &str,
+        media: Option<&str>,
     ) -> Result<String, PdfError> {
         let mut command = cups_command("lp");
         if let Some(name) = printer {
             command.arg("-d").arg(name);
+        }
+        if let Some(media) = media {
+            command.arg("-o").arg(media);
         }
         // No file argument: lp reads the document from standard input.
         command
@@ -231,6 +292,7 @@ mod imp {
         _pdf: &[u8],
         _printer: Option<&str>,
         _title: &str,
+        _media: Option<&str>,
     ) -> Result<String, PdfError> {
         Err(PdfError::PrintingUnavailable(HOW.into()))
     }
@@ -240,6 +302,27 @@ mod imp {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
+
+    #[test]
+    fn the_page_size_is_read_from_the_media_box_and_asked_for_rounded_up() {
+        let pdf = b"%PDF-1.7\n1 0 obj<</Type/Page/MediaBox[0 0 226.77168 365.7046]>>";
+        let (w, h) = page_size_mm(pdf).unwrap();
+        assert!(
+            (w - 80.0).abs() < 0.001 && (h - 129.0125).abs() < 0.001,
+            "{w} {h}"
+        );
+        assert_eq!(media_option((w, h)).unwrap(), "media=Custom.80x129.1mm");
+        assert_eq!(
+            media_option((80.0, 129.0)).unwrap(),
+            "media=Custom.80x129mm"
+        );
+        assert!(page_size_mm(b"%PDF-1.7 no pages").is_none());
+        assert!(page_size_mm(b"/MediaBox [0 0 x 1]").is_none());
+        assert!(matches!(
+            media_option((80.0, f32::NAN)),
+            Err(PdfError::InvalidLayout(_))
+        ));
+    }
 
     #[test]
     fn job_id_is_read_from_lps_answer() {

@@ -1,5 +1,6 @@
-//! Printing for real: a prescription sent through CUPS to the `ClinicDeskPDF` queue
-//! (cups-pdf), which writes what a printer would have printed as a PDF.
+//! Printing for real: a prescription, an invoice and an 80 mm roll receipt sent through
+//! CUPS to the `ClinicDeskPDF` queue (cups-pdf), which writes what a printer would have
+//! printed as a PDF.
 //!
 //! Set up with `bash scripts/ensure-cups.sh`; run with
 //! `cargo test -p clinicdesk-pdf --test cups -- --ignored`.
@@ -18,9 +19,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use clinicdesk_pdf::print::{list_printers, print_pdf};
-use clinicdesk_pdf::samples::sample_prescription;
-use clinicdesk_pdf::{render_prescription, PdfError};
+use clinicdesk_pdf::print::{list_printers, page_size_mm, print_pdf, print_pdf_with, PrintOptions};
+use clinicdesk_pdf::samples::{sample_invoice, sample_prescription, sample_receipt};
+use clinicdesk_pdf::{
+    render_invoice, render_prescription, render_receipt, PaperSize, PdfError, ReceiptPaper,
+};
 use common::{images, info, text};
 
 const QUEUE: &str = "ClinicDeskPDF";
@@ -162,6 +165,141 @@ fn prints_through_the_cups_pdf_queue() {
         assert!(
             read.contains(expected),
             "{expected:?} not on the printed page ({}):\n{read}",
+            path.display()
+        );
+    }
+    std::fs::remove_file(&path).ok();
+}
+
+/// Prints `pdf` to the queue under a unique title and returns cups-pdf's file.
+fn print_and_collect(pdf: &[u8], kind: &str, options: &PrintOptions) -> (PathBuf, Vec<u8>) {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    // Letters and digits only: cups-pdf derives the file name from the title.
+    let title = format!("clinicdesk{kind}{}x{nanos}", std::process::id());
+    let job = print_pdf_with(pdf, Some(QUEUE), &title, options).unwrap();
+    assert!(job.starts_with(&format!("{QUEUE}-")), "job id {job:?}");
+    wait_for_output(&title)
+}
+
+/// Hungarian accents folded away: tesseract's English model reads "Kovács" as "Kovacs".
+fn fold(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            'á' => 'a',
+            'é' => 'e',
+            'í' => 'i',
+            'ó' | 'ö' | 'ő' => 'o',
+            'ú' | 'ü' | 'ű' => 'u',
+            c => c,
+        })
+        .collect()
+}
+
+/// The printed page's words, from its text layer when that is readable, else by OCR.
+fn read_printed(path: &Path, printed: &[u8], probe: &str) -> String {
+    let layer = text(printed);
+    if layer.contains(probe) {
+        layer
+    } else {
+        ocr(path)
+    }
+}
+
+/// (width, height) in points from pdfinfo's "Page size:" line.
+fn printed_size(printed: &[u8]) -> (f32, f32) {
+    let info = info(printed);
+    let line = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Page size:"))
+        .unwrap();
+    let numbers: Vec<f32> = line
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    (numbers[0], numbers[1])
+}
+
+#[test]
+#[ignore = "needs CUPS and the ClinicDeskPDF queue: bash scripts/ensure-cups.sh"]
+fn prints_an_invoice_and_an_80_mm_roll_receipt_through_the_cups_pdf_queue() {
+    let printers = list_printers().unwrap();
+    assert!(
+        printers.iter().any(|p| p.name == QUEUE),
+        "{QUEUE} not among {printers:?}; run scripts/ensure-cups.sh"
+    );
+
+    // The invoice: one A4 page with the logo, and its figures legible.
+    let invoice = sample_invoice(PaperSize::A4);
+    assert_eq!(invoice.bill_to.name, "Zsófia Kovács-Nagy");
+    let pdf = render_invoice(&invoice).unwrap();
+    let (path, printed) = print_and_collect(&pdf, "invoice", &PrintOptions::default());
+    let printed_info = info(&printed);
+    assert!(
+        printed_info.contains("Pages:           1"),
+        "{printed_info}"
+    );
+    assert!(
+        printed_info.contains("(A4)"),
+        "printed on other paper: {printed_info}"
+    );
+    assert_eq!(images(&printed).len(), 1, "{}", path.display());
+    let read = fold(&read_printed(&path, &printed, "INV-K7Q-000042"));
+    for expected in [
+        "Zsófia Kovács-Nagy",
+        "INV-K7Q-000042",
+        // Figures one by one: OCR may read "10 %" as "10%" between them.
+        "€1,341.25",
+        "€1,101.50",
+        "€110.15",
+        "RCT-K7Q-000017",
+        "Balance due",
+        "€541.25",
+    ] {
+        assert!(
+            read.contains(&fold(expected)),
+            "{expected:?} not on the printed invoice ({}):\n{read}",
+            path.display()
+        );
+    }
+    std::fs::remove_file(&path).ok();
+
+    // The receipt on the roll: asked for a page of its own size, it keeps it.
+    let receipt = render_receipt(&sample_receipt(ReceiptPaper::Roll80mm)).unwrap();
+    let (width_mm, height_mm) = page_size_mm(&receipt).unwrap();
+    assert!((width_mm - 80.0).abs() < 0.01, "{width_mm}");
+    let options = PrintOptions {
+        media_mm: Some((width_mm, height_mm)),
+    };
+    let (path, printed) = print_and_collect(&receipt, "receipt", &options);
+    assert!(
+        info(&printed).contains("Pages:           1"),
+        "{}",
+        info(&printed)
+    );
+    let (w, h) = printed_size(&printed);
+    let mm = 72.0 / 25.4;
+    // cups-pdf rounds the page to whole points.
+    assert!((w - 80.0 * mm).abs() < 1.5, "printed {w} pt wide");
+    assert!(
+        (h - height_mm * mm).abs() < 1.5,
+        "printed {h} pt long, sent {height_mm} mm"
+    );
+    let read = fold(&read_printed(&path, &printed, "RCT-K7Q-000017"));
+    for expected in [
+        "Receipt",
+        "RCT-K7Q-000017",
+        "Zsófia Kovács-Nagy",
+        "INV-K7Q-000042",
+        "Amount received",
+        "€500.00",
+        "€841.25",
+    ] {
+        assert!(
+            read.contains(&fold(expected)),
+            "{expected:?} not on the printed receipt ({}):\n{read}",
             path.display()
         );
     }

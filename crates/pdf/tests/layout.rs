@@ -389,3 +389,63 @@ fn a_watermark_is_on_every_page_behind_the_text() {
         );
     }
 }
+
+/// (width, height) in points of each page.
+fn sizes(pdf: &[u8]) -> Vec<(f32, f32)> {
+    boxes(pdf).0.iter().map(|p| (p.width, p.height)).collect()
+}
+
+#[test]
+fn a_roll_page_is_as_tall_as_its_content_without_page_numbers() {
+    let roll = |paragraphs: usize, footer: Option<&str>| {
+        let mut d = Layout::new(PaperSize::ROLL_80MM, "Slip");
+        if let Some(text) = footer {
+            d.set_footer_text(text);
+        }
+        for i in 1..=paragraphs {
+            d.paragraph(&format!("Line {i}: Анна Кузнецова"));
+        }
+        // Nothing to push to on a roll: no blank paper before the signature.
+        d.columns_at_bottom(vec![Cell::new(1.0).text(Text::new("Signed"))]);
+        d.finish().unwrap()
+    };
+    let (short, long) = (roll(1, None), roll(10, None));
+    let (short_size, long_size) = (sizes(&short), sizes(&long));
+    assert_eq!((short_size.len(), long_size.len()), (1, 1));
+    let ((w, short_h), (_, long_h)) = (short_size[0], long_size[0]);
+    assert!((w - 80.0 * MM).abs() < 0.1, "{w}");
+    // Nine more lines of 10 pt text (12.5 pt each) and the space after them (2 mm).
+    let grown = long_h - short_h;
+    assert!((grown - 9.0 * (12.5 + 2.0 * MM)).abs() < 1.0, "{grown}");
+    // 4 mm margins, one line, space, the signature line: a couple of centimetres.
+    assert!(short_h < 30.0 * MM, "{short_h}");
+    let t = text(&long);
+    assert!(t.contains("Line 10: Анна Кузнецова") && t.contains("Signed"));
+    assert!(!t.contains("Page 1"), "{t}");
+    let (_, words) = boxes(&long);
+    let signed = words.iter().find(|w| w.text == "Signed").unwrap();
+    assert!(signed.y_max > long_h - 8.0 * MM && signed.y_max < long_h - 3.0 * MM);
+
+    // With footer text, the footer sits below the content, still without page numbers.
+    let footed = roll(1, Some("Thank you · Riverside Family Clinic"));
+    let (_, footed_h) = sizes(&footed)[0];
+    assert!((footed_h - short_h - 9.0 * MM).abs() < 0.5, "{footed_h}");
+    let t = text(&footed);
+    assert!(t.contains("Thank you · Riverside Family Clinic") && !t.contains("Page 1"));
+}
+
+#[test]
+fn a_roll_longer_than_the_longest_page_continues_on_a_second_cut_page() {
+    let mut d = Layout::new(PaperSize::Roll { width_mm: 58 }, "Long slip");
+    for i in 1..=600 {
+        d.text(Text::new(format!("Row {i}")));
+    }
+    let pdf = d.finish().unwrap();
+    let found = sizes(&pdf);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!((found[0].0 - 58.0 * MM).abs() < 0.1);
+    assert!((found[0].1 - 2000.0 * MM).abs() < 0.5, "{found:?}");
+    assert!(found[1].1 < found[0].1 / 2.0, "{found:?}");
+    let t = text(&pdf);
+    assert!(t.contains("Row 1\n") && t.contains("Row 600"));
+}

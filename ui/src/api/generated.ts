@@ -27,6 +27,24 @@ code: string, rank?: DiagnosisRank | null, certainty?: DiagnosisCertainty | null
  */
 reason: string, };
 
+export type AddInvoiceLineInput = { invoice_id: string, 
+/**
+ * From the price list; absent: a line typed by hand (description, unit price required).
+ */
+price_item_id?: string | null, description?: string | null, 
+/**
+ * Default "1".
+ */
+quantity?: string | null, 
+/**
+ * Default: the price list's price on the service date.
+ */
+unit_price?: string | null, 
+/**
+ * For a line typed by hand; default: Standard.
+ */
+tax_category_id?: string | null, discount_kind: DiscountKind, discount_value: string, };
+
 export type AddPrescriptionItemInput = { prescription_id: string, medication_id: string, dose?: string | null, route?: Route | null, frequency?: Frequency | null, 
 /**
  * Days; 0 means ongoing (no end date).
@@ -131,6 +149,18 @@ export type BackupReport = { path: string, bytes: number,
  */
 recovery_file: string | null, };
 
+export type BillingDocument = "invoice" | "credit_note" | "receipt" | "cash_closing";
+
+export type BillingPdf = { 
+/**
+ * e.g. "invoice-INV-K7Q-000042.pdf"
+ */
+file_name: string, content_base64: string, 
+/**
+ * A draft invoice prints marked "not an invoice".
+ */
+draft: boolean, };
+
 export type BlockInput = { weekday: number, start: string, end: string, room?: string | null, };
 
 export type BookAppointmentInput = { patient_id: string, doctor_id: string, visit_type_id: string, 
@@ -163,6 +193,20 @@ export type CancelAppointmentInput = { appointment_id: string, reason: string,
  * For an appointment of a series: this one only (default) or this and the following ones.
  */
 scope?: SeriesScope | null, };
+
+export type CashClosing = { id: string, workstation_id: string, closed_by_name: string | null, closed_at: string, period_start: string | null, payment_count: number, by_method: Array<MethodTotal>, expected_cash: string, counted_cash: string, 
+/**
+ * counted − expected: negative means cash is missing.
+ */
+difference: string, note: string, currency: string, payments: Array<Payment>, };
+
+export type CashClosingPdfInput = { closing_id: string, };
+
+export type CashClosingPreview = { workstation_id: string, 
+/**
+ * The previous closing of this desk (None: the first one).
+ */
+period_start: string | null, payments: Array<Payment>, by_method: Array<MethodTotal>, expected_cash: string, currency: string, };
 
 export type ChainReport = { entries: number, problems: Array<string>, };
 
@@ -213,7 +257,31 @@ email: string,
 /**
  * Paper of printed documents (prescriptions, invoices).
  */
-paper_size: PaperSize, };
+paper_size: PaperSize, 
+/**
+ * Price list prices include tax (tax is taken out of them) or not (tax is added).
+ */
+prices_include_tax: boolean, 
+/**
+ * How amounts are rounded to the currency's minor unit.
+ */
+rounding: Rounding, 
+/**
+ * Receipts on the paper size above or on an 80 mm thermal roll.
+ */
+receipt_paper: ReceiptPaper, };
+
+export type CloseCashInput = { counted_cash: string, 
+/**
+ * Required when counted and expected cash differ.
+ */
+note: string, };
+
+export type CreateInvoiceInput = { patient_id: string, 
+/**
+ * The date of the service (YYYY-MM-DD, prices of that day); absent: today.
+ */
+service_date?: string | null, doctor_id?: string | null, notes: string, };
 
 export type CreatePrescriptionInput = { patient_id: string, encounter_id?: string | null, notes: string, };
 
@@ -222,6 +290,24 @@ export type CreateUserInput = { username: string, full_name: string, role: Role,
  * Ask the user to choose their own password at first sign-in (default: yes).
  */
 must_change_password: boolean, };
+
+export type CreditLineInput = { invoice_line_id: string, quantity: string, };
+
+export type CreditNote = { id: string, invoice_id: string, 
+/**
+ * "CN-K7Q-000003".
+ */
+number: string, reason: string, net_total: string, tax_total: string, total: string, 
+/**
+ * Paid back against this note so far (positive).
+ */
+refunded: string, issued_at: string, issued_by_name: string | null, lines: Array<CreditNoteLine>, };
+
+export type CreditNoteLine = { invoice_line_id: string, description: string, quantity: string, net: string, tax: string, total: string, };
+
+export type CreditNotePdfInput = { credit_note_id: string, };
+
+export type CsvExport = { file_name: string, content: string, rows: number, };
 
 export type CurrentMedication = { item: PrescriptionItem, prescription_id: string, prescriber_name: string, signed_at: string, 
 /**
@@ -266,6 +352,10 @@ export type DiagnosisCertainty = "confirmed" | "provisional";
 export type DiagnosisErrorInput = { diagnosis_id: string, reason: string, };
 
 export type DiagnosisRank = "primary" | "secondary";
+
+export type DiscardInvoiceInput = { invoice_id: string, reason: string, };
+
+export type DiscountKind = "none" | "percent" | "amount";
 
 export type DisplayDoctor = { name: string, specialization: string | null, availability: Availability, room: string, 
 /**
@@ -351,6 +441,8 @@ count?: number | null, };
 
 export type Frequency = "once" | "once_daily" | "twice_daily" | "three_times_daily" | "four_times_daily" | "five_times_daily" | "every_4_hours" | "every_6_hours" | "every_8_hours" | "every_12_hours" | "at_bedtime" | "once_weekly" | "as_needed";
 
+export type FromAppointmentInput = { appointment_id: string, };
+
 export type Icd10SearchResult = { codes: Array<IcdCode>, 
 /**
  * How many codes matched in all (the list shows the best `limit` of them).
@@ -367,6 +459,70 @@ code: string, description: string,
  */
 billable: boolean, };
 
+export type Invoice = { id: string, patient: InvoicePatient, status: InvoiceStatus, 
+/**
+ * "INV-K7Q-000042" once issued.
+ */
+number: string | null, appointment_id: string | null, encounter_id: string | null, doctor_id: string | null, doctor_name: string | null, service_date: string, currency: string, prices_include_tax: boolean, 
+/**
+ * The rounding rule the invoice was made with.
+ */
+rounding: Rounding, discount_kind: DiscountKind, discount_value: string, notes: string, due_date: string | null, lines: Array<InvoiceLine>, taxes: Array<TaxLine>, subtotal: string, discount_total: string, net_total: string, tax_total: string, total: string, 
+/**
+ * Σ credit notes.
+ */
+credited: string, 
+/**
+ * Σ payments − Σ refunds.
+ */
+paid: string, 
+/**
+ * total − credited − paid; negative: money owed back to the patient.
+ */
+balance: string, payment_status: PaymentStatus, payments: Array<Payment>, credit_notes: Array<CreditNote>, created_by_name: string | null, created_at: string, issued_at: string | null, issued_by_name: string | null, discard_reason: string, };
+
+export type InvoiceLine = { id: string, position: number, price_item_id: string | null, kind: PriceItemKind, code: string, description: string, 
+/**
+ * Exact decimal text ("1", "2.5").
+ */
+quantity: string, unit: string, unit_price: string, discount_kind: DiscountKind, discount_value: string, tax_category_id: string, tax_name: string, tax_rate: string, 
+/**
+ * quantity × unit price.
+ */
+gross: string, 
+/**
+ * The line's own discount plus its share of the invoice's.
+ */
+discount: string, 
+/**
+ * Without tax.
+ */
+net: string, tax: string, 
+/**
+ * With tax.
+ */
+total: string, 
+/**
+ * How much of the quantity credit notes have taken back.
+ */
+credited_quantity: string, };
+
+export type InvoicePatient = { id: string, name: string, mrn: string, };
+
+export type InvoicePdfInput = { invoice_id: string, };
+
+export type InvoiceRef = { invoice_id: string, };
+
+export type InvoiceStatus = "draft" | "issued" | "discarded";
+
+export type InvoiceSummary = { id: string, number: string | null, status: InvoiceStatus, patient: InvoicePatient, doctor_name: string | null, service_date: string, issued_at: string | null, due_date: string | null, currency: string, total: string, credited: string, paid: string, balance: string, created_at: string, };
+
+export type IssueCreditNoteInput = { invoice_id: string, reason: string, 
+/**
+ * The lines and quantities taken back; absent: everything not yet credited.
+ */
+lines?: Array<CreditLineInput> | null, };
+
 export type ItemStatus = "active" | "removed" | "discontinued" | "entered_in_error";
 
 export type ListAuditInput = { 
@@ -378,6 +534,12 @@ before_seq?: number | null,
  * At most this many entries (1–500, default 100).
  */
 limit?: number | null, };
+
+export type ListCashClosingsInput = { 
+/**
+ * Absent: every desk.
+ */
+this_desk_only: boolean, limit?: number | null, };
 
 export type ListDayInput = { 
 /**
@@ -395,11 +557,35 @@ days?: number | null, };
 
 export type ListDepartmentsInput = { include_inactive?: boolean | null, };
 
+export type ListInvoicesInput = { patient_id?: string | null, status?: InvoiceStatus | null, 
+/**
+ * Only issued invoices with a balance above zero.
+ */
+outstanding_only: boolean, 
+/**
+ * An invoice number (or its end: "42", "000042").
+ */
+number: string, 
+/**
+ * At most 200; default 50.
+ */
+limit?: number | null, };
+
 export type ListMedicationsInput = { 
 /**
  * Words of the generic or a brand name ("amox", "ventolin"); empty lists all.
  */
 query: string, include_inactive: boolean, };
+
+export type ListPriceItemsInput = { 
+/**
+ * Words of the code or name.
+ */
+query: string, kind?: PriceItemKind | null, include_inactive: boolean, 
+/**
+ * The date prices are shown for (YYYY-MM-DD); absent: today.
+ */
+on_date?: string | null, };
 
 export type ListStaffInput = { role?: Role | null, specialization?: string | null, department?: string | null, availability?: Availability | null, include_inactive?: boolean | null, };
 
@@ -471,6 +657,12 @@ export type MergeResult = { survivor: Patient, duplicate_mrn: string, moved: Arr
  */
 filled_fields: Array<string>, };
 
+export type MethodTotal = { method: PaymentMethod, count: number, 
+/**
+ * Net of refunds.
+ */
+amount: string, };
+
 export type MovedRecords = { table: string, rows: number, };
 
 export type NoInput = Record<symbol, never>;
@@ -484,6 +676,14 @@ export type NoteVersion = { version: number, kind: NoteKind, subjective: string,
 reason: string, author_name: string, written_at: string, };
 
 export type OpenPatientChartInput = { patient_id: string, };
+
+export type Outstanding = { patients: Array<OutstandingPatient>, total_balance: string, invoice_count: number, currency: string, };
+
+export type OutstandingPatient = { patient: InvoicePatient, invoices: Array<InvoiceSummary>, balance: string, 
+/**
+ * The oldest unpaid invoice's issue time.
+ */
+oldest_issued_at: string, };
 
 export type PaperSize = "a4" | "letter";
 
@@ -539,6 +739,26 @@ export type PatientPrescriptionsInput = { patient_id: string, };
 
 export type PatientProblemsInput = { patient_id: string, };
 
+export type Payment = { id: string, invoice_id: string, invoice_number: string | null, 
+/**
+ * Positive for a payment, negative for a refund.
+ */
+amount: string, is_refund: boolean, method: PaymentMethod, reference: string, credit_note_id: string | null, credit_note_number: string | null, 
+/**
+ * "RCT-K7Q-000007".
+ */
+receipt_number: string, received_at: string, received_by_name: string | null, workstation_id: string, 
+/**
+ * Set once the desk's cash closing took it.
+ */
+closing_id: string | null, };
+
+export type PaymentMethod = "cash" | "card" | "transfer" | "insurance";
+
+export type PaymentRecorded = { payment: Payment, invoice: Invoice, };
+
+export type PaymentStatus = "not_issued" | "unpaid" | "partly_paid" | "paid" | "credited" | "refund_due";
+
 export type Permission = "users.manage" | "settings.manage" | "audit.view" | "backup.manage" | "sync.manage" | "patients.read" | "patients.write" | "patients.merge" | "schedule.read" | "schedule.write" | "queue.manage" | "queue.call" | "availability.set_own" | "display.view" | "clinical.read" | "clinical.write" | "clinical.sign" | "vitals.write" | "prescriptions.read" | "prescriptions.write" | "prescriptions.dispense" | "billing.read" | "billing.write" | "billing.refund" | "pricelist.manage" | "reports.finance" | "inventory.read" | "inventory.write" | "messages.use" | "notices.post";
 
 export type Prescription = { id: string, patient_id: string, encounter_id: string | null, prescriber_id: string, prescriber_name: string, status: PrescriptionStatus, notes: string, verification_code: string | null, renewed_from_id: string | null, created_at: string, signed_at: string | null, error_reason: string, 
@@ -589,6 +809,44 @@ export type PrescriptionWarning = { item_id: string, kind: WarningKind, message:
  * Set once overridden at signing.
  */
 override_reason: string | null, overridden_by_name: string | null, };
+
+export type PriceItem = { id: string, code: string, name: string, kind: PriceItemKind, tax_category_id: string, tax_category_name: string, tax_rate: string, visit_type_id: string | null, visit_type_name: string | null, doctor_id: string | null, doctor_name: string | null, medication_id: string | null, unit: string, active: boolean, 
+/**
+ * The price on the date asked for (None: not priced yet on that date).
+ */
+price: string | null, 
+/**
+ * Every version, oldest first.
+ */
+versions: Array<PriceVersion>, };
+
+export type PriceItemKind = "consultation" | "procedure" | "lab_test" | "medicine" | "supply" | "other";
+
+export type PriceList = { items: Array<PriceItem>, 
+/**
+ * The date the prices are for.
+ */
+on_date: string, };
+
+export type PriceVersion = { price: string, 
+/**
+ * YYYY-MM-DD, clinic calendar.
+ */
+valid_from: string, };
+
+export type PrintBillingDocumentInput = { document: BillingDocument, 
+/**
+ * The invoice, credit note, payment (for a receipt) or closing id.
+ */
+id: string, 
+/**
+ * A CUPS queue; absent: the system's default printer.
+ */
+printer?: string | null, 
+/**
+ * Receipts only; absent: the clinic's setting.
+ */
+paper?: ReceiptPaper | null, };
 
 export type PrintPrescriptionInput = { prescription_id: string, 
 /**
@@ -644,7 +902,28 @@ export type QueueInput = {
  */
 doctor_id?: string | null, };
 
+export type ReceiptPaper = "page" | "roll80";
+
+export type ReceiptPdfInput = { payment_id: string, 
+/**
+ * Absent: the clinic's receipt setting.
+ */
+paper?: ReceiptPaper | null, };
+
 export type RecordAllergyInput = { patient_id: string, allergy: AllergyInput, };
+
+export type RecordPaymentInput = { invoice_id: string, amount: string, method: PaymentMethod, 
+/**
+ * Card slip / transfer reference / insurance claim number (required for transfer and
+ * insurance).
+ */
+reference: string, };
+
+export type RecordRefundInput = { credit_note_id: string, 
+/**
+ * Positive: the money paid back.
+ */
+amount: string, method: PaymentMethod, reference: string, };
 
 export type RegisterPatientInput = { patient: PatientInput, 
 /**
@@ -659,6 +938,8 @@ acknowledge_duplicates?: boolean | null, };
 export type RemoveAvailabilityExceptionInput = { exception_id: string, };
 
 export type RemoveFromWaitlistInput = { entry_id: string, reason: string, };
+
+export type RemoveInvoiceLineInput = { line_id: string, };
 
 export type RenewPrescriptionInput = { prescription_id: string, 
 /**
@@ -697,7 +978,41 @@ export type ResetPasswordInput = { username: string, new_password: string,
  */
 must_change_password: boolean, };
 
+export type RevenueGrouping = "day" | "month" | "service" | "doctor" | "method";
+
+export type RevenueReport = { from: string, to: string, group_by: RevenueGrouping, rows: Array<RevenueRow>, total: RevenueRow, currency: string, };
+
+export type RevenueReportInput = { 
+/**
+ * First day, YYYY-MM-DD (clinic calendar).
+ */
+from: string, 
+/**
+ * Last day, included.
+ */
+to: string, group_by: RevenueGrouping, };
+
+export type RevenueRow = { key: string, label: string, 
+/**
+ * Invoices (or lines, by service; payments, by method).
+ */
+count: number, 
+/**
+ * Invoiced (by method: collected).
+ */
+gross: string, 
+/**
+ * Credited (by method: refunded).
+ */
+credited: string, net: string, 
+/**
+ * Tax in the net amount (not by method).
+ */
+tax: string, };
+
 export type Role = "admin" | "doctor" | "nurse" | "receptionist" | "pharmacist" | "accountant" | "kiosk";
+
+export type Rounding = "half_up" | "half_even";
 
 export type Route = "oral" | "sublingual" | "topical" | "inhaled" | "nasal" | "ophthalmic" | "otic" | "rectal" | "vaginal" | "transdermal" | "subcutaneous" | "intramuscular" | "intravenous";
 
@@ -706,6 +1021,26 @@ export type SaveMedicationInput = {
  * Absent: a new catalog entry.
  */
 id?: string | null, medication: MedicationInput, };
+
+export type SavePriceItemInput = { 
+/**
+ * Absent: a new entry (then `price` is required).
+ */
+id?: string | null, code: string, name: string, kind: PriceItemKind, tax_category_id: string, visit_type_id?: string | null, doctor_id?: string | null, medication_id?: string | null, unit: string, active: boolean, 
+/**
+ * A new price; absent: prices stay as they are.
+ */
+price?: string | null, 
+/**
+ * The day the new price starts (YYYY-MM-DD); absent: today. Not in the past.
+ */
+price_valid_from?: string | null, };
+
+export type SaveTaxCategoryInput = { 
+/**
+ * Absent: a new category.
+ */
+id?: string | null, name: string, rate: string, active: boolean, };
 
 export type SaveVisitTypeInput = { 
 /**
@@ -797,6 +1132,14 @@ export type Status = "scheduled" | "checked_in" | "in_consultation" | "completed
 
 export type StopItemInput = { item_id: string, reason: string, };
 
+export type TaxCategory = { id: string, name: string, 
+/**
+ * Percent, exact decimal ("22", "7.5").
+ */
+rate: string, active: boolean, };
+
+export type TaxLine = { name: string, rate: string, base: string, tax: string, };
+
 export type TimelineEntry = { at: string, 
 /**
  * `registered`, `merged`, `allergy`, …
@@ -806,6 +1149,14 @@ kind: string, title: string, detail: string, };
 export type UnlockInput = { password: string, };
 
 export type UpdateDepartmentInput = { id: string, name: string, description?: string | null, active: boolean, };
+
+export type UpdateInvoiceInput = { invoice_id: string, discount_kind?: DiscountKind | null, discount_value?: string | null, notes?: string | null, 
+/**
+ * YYYY-MM-DD; an empty text clears it.
+ */
+due_date?: string | null, };
+
+export type UpdateInvoiceLineInput = { line_id: string, description?: string | null, quantity?: string | null, unit_price?: string | null, tax_category_id?: string | null, discount_kind?: DiscountKind | null, discount_value?: string | null, };
 
 export type UpdatePatientInput = { patient_id: string, patient: PatientInput, };
 
@@ -935,6 +1286,7 @@ export interface Commands {
   add_attachment: { input: AddAttachmentInput; output: Attachment };
   add_availability_exception: { input: AddAvailabilityExceptionInput; output: DoctorAvailability };
   add_diagnosis: { input: AddDiagnosisInput; output: Diagnosis };
+  add_invoice_line: { input: AddInvoiceLineInput; output: Invoice };
   add_prescription_item: { input: AddPrescriptionItemInput; output: Prescription };
   add_problem: { input: AddProblemInput; output: Problem };
   add_to_waitlist: { input: AddToWaitlistInput; output: WaitlistEntry };
@@ -943,35 +1295,53 @@ export interface Commands {
   book_appointment: { input: BookAppointmentInput; output: Appointment };
   call_next_patient: { input: CallNextInput; output: Appointment };
   cancel_appointment: { input: CancelAppointmentInput; output: Appointment };
+  cash_closing_pdf: { input: CashClosingPdfInput; output: BillingPdf };
+  cash_closing_preview: { input: NoInput; output: CashClosingPreview };
   change_password: { input: ChangePasswordInput; output: Done };
   check_in_appointment: { input: AppointmentRef; output: Appointment };
+  close_cash: { input: CloseCashInput; output: CashClosing };
   complete_appointment: { input: AppointmentRef; output: Appointment };
   create_backup: { input: BackupInput; output: BackupReport };
   create_demo_clinic: { input: NoInput; output: DemoClinic };
   create_department: { input: DepartmentInput; output: Department };
+  create_invoice: { input: CreateInvoiceInput; output: Invoice };
+  create_invoice_from_appointment: { input: FromAppointmentInput; output: Invoice };
   create_prescription: { input: CreatePrescriptionInput; output: Prescription };
   create_user: { input: CreateUserInput; output: UserView };
+  credit_note_pdf: { input: CreditNotePdfInput; output: BillingPdf };
   current_medications: { input: PatientPrescriptionsInput; output: Array<CurrentMedication> };
   decline_waitlist_offer: { input: WaitlistOfferInput; output: WaitlistEntry };
   disable_user: { input: UsernameInput; output: UserView };
+  discard_invoice: { input: DiscardInvoiceInput; output: Invoice };
   discontinue_prescription_item: { input: StopItemInput; output: Prescription };
   enable_user: { input: UsernameInput; output: UserView };
+  export_outstanding_csv: { input: NoInput; output: CsvExport };
+  export_revenue_csv: { input: RevenueReportInput; output: CsvExport };
   find_patient_duplicates: { input: DuplicateQuery; output: Array<DuplicateCandidate> };
   find_slots: { input: FindSlotsInput; output: Array<Slot> };
   get_clinic_settings: { input: NoInput; output: ClinicSettings };
   get_doctor_availability: { input: DoctorRef; output: DoctorAvailability };
   get_encounter: { input: EncounterRef; output: Encounter };
+  get_invoice: { input: InvoiceRef; output: Invoice };
   get_prescription: { input: PrescriptionRef; output: Prescription };
+  invoice_pdf: { input: InvoicePdfInput; output: BillingPdf };
+  issue_credit_note: { input: IssueCreditNoteInput; output: Invoice };
+  issue_invoice: { input: InvoiceRef; output: Invoice };
   list_attachments: { input: PatientAttachmentsInput; output: Array<Attachment> };
   list_audit: { input: ListAuditInput; output: Array<AuditRecord> };
+  list_cash_closings: { input: ListCashClosingsInput; output: Array<CashClosing> };
   list_day: { input: ListDayInput; output: DayList };
   list_departments: { input: ListDepartmentsInput; output: Array<Department> };
   list_encounters: { input: PatientEncountersInput; output: Array<EncounterSummary> };
+  list_invoices: { input: ListInvoicesInput; output: Array<InvoiceSummary> };
   list_medications: { input: ListMedicationsInput; output: Array<Medication> };
+  list_outstanding: { input: NoInput; output: Outstanding };
   list_prescriptions: { input: PatientPrescriptionsInput; output: Array<Prescription> };
+  list_price_items: { input: ListPriceItemsInput; output: PriceList };
   list_printers: { input: NoInput; output: Array<Printer> };
   list_problems: { input: PatientProblemsInput; output: Array<Problem> };
   list_staff: { input: ListStaffInput; output: StaffList };
+  list_tax_categories: { input: NoInput; output: Array<TaxCategory> };
   list_users: { input: NoInput; output: Array<UserView> };
   list_visit_types: { input: NoInput; output: Array<VisitType> };
   list_waitlist: { input: ListWaitlistInput; output: Array<WaitlistEntry> };
@@ -988,18 +1358,26 @@ export interface Commands {
   open_attachment: { input: AttachmentRef; output: AttachmentContent };
   open_patient_chart: { input: OpenPatientChartInput; output: PatientChart };
   prescription_pdf: { input: PrescriptionRef; output: PrescriptionPdf };
+  print_billing_document: { input: PrintBillingDocumentInput; output: PrintResult };
   print_prescription: { input: PrintPrescriptionInput; output: PrintResult };
+  receipt_pdf: { input: ReceiptPdfInput; output: BillingPdf };
   record_allergy: { input: RecordAllergyInput; output: Allergy };
+  record_payment: { input: RecordPaymentInput; output: PaymentRecorded };
+  record_refund: { input: RecordRefundInput; output: PaymentRecorded };
   record_vitals: { input: VitalsInput; output: Vitals };
   register_patient: { input: RegisterPatientInput; output: Patient };
   remove_availability_exception: { input: RemoveAvailabilityExceptionInput; output: DoctorAvailability };
   remove_from_waitlist: { input: RemoveFromWaitlistInput; output: WaitlistEntry };
+  remove_invoice_line: { input: RemoveInvoiceLineInput; output: Invoice };
   remove_prescription_item: { input: PrescriptionItemRef; output: Prescription };
   renew_prescription: { input: RenewPrescriptionInput; output: Prescription };
   reschedule_appointment: { input: RescheduleAppointmentInput; output: Appointment };
   reset_password: { input: ResetPasswordInput; output: UserView };
+  revenue_report: { input: RevenueReportInput; output: RevenueReport };
   save_encounter_note: { input: EncounterNoteInput; output: Encounter };
   save_medication: { input: SaveMedicationInput; output: Medication };
+  save_price_item: { input: SavePriceItemInput; output: PriceItem };
+  save_tax_category: { input: SaveTaxCategoryInput; output: TaxCategory };
   save_visit_type: { input: SaveVisitTypeInput; output: VisitType };
   search_icd10: { input: SearchIcd10Input; output: Icd10SearchResult };
   search_patients: { input: SearchPatientsInput; output: SearchResult };
@@ -1015,6 +1393,8 @@ export interface Commands {
   unlock_session: { input: UnlockInput; output: LoginOutput };
   update_clinic_settings: { input: ClinicSettings; output: ClinicSettings };
   update_department: { input: UpdateDepartmentInput; output: Department };
+  update_invoice: { input: UpdateInvoiceInput; output: Invoice };
+  update_invoice_line: { input: UpdateInvoiceLineInput; output: Invoice };
   update_patient: { input: UpdatePatientInput; output: Patient };
   update_prescription_item: { input: UpdatePrescriptionItemInput; output: Prescription };
   update_staff_profile: { input: UpdateStaffProfileInput; output: StaffMember };
@@ -1032,6 +1412,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "add_attachment",
   "add_availability_exception",
   "add_diagnosis",
+  "add_invoice_line",
   "add_prescription_item",
   "add_problem",
   "add_to_waitlist",
@@ -1040,35 +1421,53 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "book_appointment",
   "call_next_patient",
   "cancel_appointment",
+  "cash_closing_pdf",
+  "cash_closing_preview",
   "change_password",
   "check_in_appointment",
+  "close_cash",
   "complete_appointment",
   "create_backup",
   "create_demo_clinic",
   "create_department",
+  "create_invoice",
+  "create_invoice_from_appointment",
   "create_prescription",
   "create_user",
+  "credit_note_pdf",
   "current_medications",
   "decline_waitlist_offer",
   "disable_user",
+  "discard_invoice",
   "discontinue_prescription_item",
   "enable_user",
+  "export_outstanding_csv",
+  "export_revenue_csv",
   "find_patient_duplicates",
   "find_slots",
   "get_clinic_settings",
   "get_doctor_availability",
   "get_encounter",
+  "get_invoice",
   "get_prescription",
+  "invoice_pdf",
+  "issue_credit_note",
+  "issue_invoice",
   "list_attachments",
   "list_audit",
+  "list_cash_closings",
   "list_day",
   "list_departments",
   "list_encounters",
+  "list_invoices",
   "list_medications",
+  "list_outstanding",
   "list_prescriptions",
+  "list_price_items",
   "list_printers",
   "list_problems",
   "list_staff",
+  "list_tax_categories",
   "list_users",
   "list_visit_types",
   "list_waitlist",
@@ -1085,18 +1484,26 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "open_attachment",
   "open_patient_chart",
   "prescription_pdf",
+  "print_billing_document",
   "print_prescription",
+  "receipt_pdf",
   "record_allergy",
+  "record_payment",
+  "record_refund",
   "record_vitals",
   "register_patient",
   "remove_availability_exception",
   "remove_from_waitlist",
+  "remove_invoice_line",
   "remove_prescription_item",
   "renew_prescription",
   "reschedule_appointment",
   "reset_password",
+  "revenue_report",
   "save_encounter_note",
   "save_medication",
+  "save_price_item",
+  "save_tax_category",
   "save_visit_type",
   "search_icd10",
   "search_patients",
@@ -1112,6 +1519,8 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "unlock_session",
   "update_clinic_settings",
   "update_department",
+  "update_invoice",
+  "update_invoice_line",
   "update_patient",
   "update_prescription_item",
   "update_staff_profile",
@@ -1128,6 +1537,7 @@ export const COMMAND_ACCESS: Readonly<Record<CommandName, "public" | "signed-in"
   add_attachment: "clinical.write",
   add_availability_exception: "schedule.write",
   add_diagnosis: "clinical.write",
+  add_invoice_line: "billing.write",
   add_prescription_item: "prescriptions.write",
   add_problem: "clinical.write",
   add_to_waitlist: "schedule.write",
@@ -1136,35 +1546,53 @@ export const COMMAND_ACCESS: Readonly<Record<CommandName, "public" | "signed-in"
   book_appointment: "schedule.write",
   call_next_patient: "queue.call",
   cancel_appointment: "schedule.write",
+  cash_closing_pdf: "billing.read",
+  cash_closing_preview: "billing.write",
   change_password: "signed-in",
   check_in_appointment: "queue.manage",
+  close_cash: "billing.write",
   complete_appointment: "queue.call",
   create_backup: "backup.manage",
   create_demo_clinic: "public",
   create_department: "users.manage",
+  create_invoice: "billing.write",
+  create_invoice_from_appointment: "billing.write",
   create_prescription: "prescriptions.write",
   create_user: "users.manage",
+  credit_note_pdf: "billing.read",
   current_medications: "prescriptions.read",
   decline_waitlist_offer: "schedule.write",
   disable_user: "users.manage",
+  discard_invoice: "billing.write",
   discontinue_prescription_item: "prescriptions.write",
   enable_user: "users.manage",
+  export_outstanding_csv: "reports.finance",
+  export_revenue_csv: "reports.finance",
   find_patient_duplicates: "patients.read",
   find_slots: "schedule.read",
   get_clinic_settings: "signed-in",
   get_doctor_availability: "schedule.read",
   get_encounter: "clinical.read",
+  get_invoice: "billing.read",
   get_prescription: "prescriptions.read",
+  invoice_pdf: "billing.read",
+  issue_credit_note: "billing.refund",
+  issue_invoice: "billing.write",
   list_attachments: "clinical.read",
   list_audit: "audit.view",
+  list_cash_closings: "billing.read",
   list_day: "schedule.read",
   list_departments: "signed-in",
   list_encounters: "clinical.read",
+  list_invoices: "billing.read",
   list_medications: "signed-in",
+  list_outstanding: "billing.read",
   list_prescriptions: "prescriptions.read",
+  list_price_items: "billing.read",
   list_printers: "signed-in",
   list_problems: "clinical.read",
   list_staff: "signed-in",
+  list_tax_categories: "billing.read",
   list_users: "users.manage",
   list_visit_types: "signed-in",
   list_waitlist: "schedule.read",
@@ -1181,18 +1609,26 @@ export const COMMAND_ACCESS: Readonly<Record<CommandName, "public" | "signed-in"
   open_attachment: "clinical.read",
   open_patient_chart: "patients.read",
   prescription_pdf: "prescriptions.read",
+  print_billing_document: "billing.read",
   print_prescription: "prescriptions.read",
+  receipt_pdf: "billing.read",
   record_allergy: "patients.write",
+  record_payment: "billing.write",
+  record_refund: "billing.refund",
   record_vitals: "vitals.write",
   register_patient: "patients.write",
   remove_availability_exception: "schedule.write",
   remove_from_waitlist: "schedule.write",
+  remove_invoice_line: "billing.write",
   remove_prescription_item: "prescriptions.write",
   renew_prescription: "prescriptions.write",
   reschedule_appointment: "schedule.write",
   reset_password: "users.manage",
+  revenue_report: "reports.finance",
   save_encounter_note: "clinical.write",
   save_medication: "settings.manage",
+  save_price_item: "pricelist.manage",
+  save_tax_category: "pricelist.manage",
   save_visit_type: "settings.manage",
   search_icd10: "clinical.read",
   search_patients: "patients.read",
@@ -1208,6 +1644,8 @@ export const COMMAND_ACCESS: Readonly<Record<CommandName, "public" | "signed-in"
   unlock_session: "public",
   update_clinic_settings: "settings.manage",
   update_department: "users.manage",
+  update_invoice: "billing.write",
+  update_invoice_line: "billing.write",
   update_patient: "patients.write",
   update_prescription_item: "prescriptions.write",
   update_staff_profile: "users.manage",

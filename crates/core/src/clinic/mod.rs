@@ -212,6 +212,15 @@ pub struct ClinicSettings {
     /// Paper of printed documents (prescriptions, invoices).
     #[serde(default)]
     pub paper_size: PaperSize,
+    /// Price list prices include tax (tax is taken out of them) or not (tax is added).
+    #[serde(default)]
+    pub prices_include_tax: bool,
+    /// How amounts are rounded to the currency's minor unit.
+    #[serde(default)]
+    pub rounding: crate::billing::money::Rounding,
+    /// Receipts on the paper size above or on an 80 mm thermal roll.
+    #[serde(default)]
+    pub receipt_paper: crate::billing::ReceiptPaper,
 }
 
 #[derive(
@@ -250,7 +259,8 @@ fn read_settings(c: &Connection) -> AppResult<ClinicSettings> {
     c.query_row(
         "SELECT name, address, phone, time_zone, currency, locale, idle_lock_minutes,
                 logo_data_url, default_tax_rate, invoice_series_prefix, national_id_pattern,
-                national_id_example, email, paper_size
+                national_id_example, email, paper_size, prices_include_tax, rounding,
+                receipt_paper
          FROM clinic LIMIT 1",
         [],
         |r| {
@@ -272,6 +282,13 @@ fn read_settings(c: &Connection) -> AppResult<ClinicSettings> {
                     PaperSize::Letter
                 } else {
                     PaperSize::A4
+                },
+                prices_include_tax: r.get(14)?,
+                rounding: crate::billing::money::Rounding::parse(&r.get::<_, String>(15)?),
+                receipt_paper: if r.get::<_, String>(16)? == "roll80" {
+                    crate::billing::ReceiptPaper::Roll80
+                } else {
+                    crate::billing::ReceiptPaper::Page
                 },
             })
         },
@@ -327,7 +344,8 @@ fn update_clinic_settings(ctx: &Ctx<'_>, input: ClinicSettings) -> AppResult<Cli
             "UPDATE clinic SET name = ?1, address = ?2, phone = ?3, time_zone = ?4, currency = ?5,
                  locale = ?6, idle_lock_minutes = ?7, logo_data_url = ?8, default_tax_rate = ?9,
                  invoice_series_prefix = ?10, updated_at = ?11, national_id_pattern = ?13,
-                 national_id_example = ?14, email = ?15, paper_size = ?16
+                 national_id_example = ?14, email = ?15, paper_size = ?16,
+                 prices_include_tax = ?17, rounding = ?18, receipt_paper = ?19
              WHERE id = ?12",
             params![
                 name,
@@ -345,10 +363,24 @@ fn update_clinic_settings(ctx: &Ctx<'_>, input: ClinicSettings) -> AppResult<Cli
                 id_pattern,
                 id_example,
                 email,
-                input.paper_size.as_str()
+                input.paper_size.as_str(),
+                input.prices_include_tax,
+                input.rounding.as_str(),
+                match input.receipt_paper {
+                    crate::billing::ReceiptPaper::Page => "page",
+                    crate::billing::ReceiptPaper::Roll80 => "roll80",
+                }
             ],
         )?;
         w.record_change("clinic", &id, ChangeOp::Update)?;
+        // The Standard tax category's rate is the default tax rate.
+        if w.conn().execute(
+            "UPDATE tax_categories SET rate = ?1, updated_at = ?2 WHERE id = 'tax-standard' AND rate <> ?1",
+            params![tax, w.now_text()],
+        )? > 0
+        {
+            w.record_change("tax_categories", "tax-standard", ChangeOp::Update)?;
+        }
         let after = read_settings(w.conn())?;
         // The logo can be large: the audit records whether it changed, not its bytes.
         let summary = |c: &ClinicSettings| {
@@ -519,7 +551,7 @@ pub(crate) fn valid_logo(value: &str, field: &str) -> AppResult<String> {
     Ok(v.to_string())
 }
 
-fn valid_tax_rate(value: &str, field: &str) -> AppResult<String> {
+pub(crate) fn valid_tax_rate(value: &str, field: &str) -> AppResult<String> {
     use rust_decimal::Decimal;
     use std::str::FromStr;
     let v = value.trim();

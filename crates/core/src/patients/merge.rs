@@ -25,6 +25,9 @@ pub(crate) const PATIENT_LINKED: &[(&str, &str, bool)] = &[
     ("prescriptions", "patient_id", true),
     ("prescription_items", "patient_id", true),
     ("prescription_overrides", "patient_id", true),
+    ("invoices", "patient_id", true),
+    ("credit_notes", "patient_id", true),
+    ("payments", "patient_id", true),
     ("recent_patients", "patient_id", false),
 ];
 

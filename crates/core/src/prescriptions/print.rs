@@ -56,13 +56,10 @@ fn pdf_error(e: clinicdesk_pdf::PdfError) -> AppError {
     )
 }
 
-/// Everything the document needs, read in one go.
-fn document(
+/// The clinic's letterhead and paper size, as every printed document uses them.
+pub(crate) fn letterhead(
     c: &Connection,
-    p: &Prescription,
-    now: DateTime<Utc>,
-) -> AppResult<(doc::Prescription, String)> {
-    let zone = crate::scheduling::clinic_zone(c)?;
+) -> AppResult<(clinicdesk_pdf::Letterhead, clinicdesk_pdf::PaperSize)> {
     let (name, address, phone, email, logo, paper): (
         String,
         String,
@@ -87,6 +84,35 @@ fn document(
         )
         .optional()?
         .ok_or_else(|| AppError::conflict("the clinic is not set up yet"))?;
+    Ok((
+        clinicdesk_pdf::Letterhead {
+            name,
+            address_lines: address
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            phone,
+            email,
+            logo: data_url_bytes(&logo),
+        },
+        if paper == "letter" {
+            clinicdesk_pdf::PaperSize::Letter
+        } else {
+            clinicdesk_pdf::PaperSize::A4
+        },
+    ))
+}
+
+/// Everything the document needs, read in one go.
+fn document(
+    c: &Connection,
+    p: &Prescription,
+    now: DateTime<Utc>,
+) -> AppResult<(doc::Prescription, String)> {
+    let zone = crate::scheduling::clinic_zone(c)?;
+    let (letterhead, paper) = letterhead(c)?;
     let (prescriber, licence, specialization, signature): (String, Option<String>, Option<String>, String) = c
         .query_row(
             "SELECT full_name, licence_number, specialization, signature_data_url FROM users WHERE id = ?1",
@@ -164,18 +190,7 @@ fn document(
     .collect::<Vec<_>>()
     .join(" ");
     let document = doc::Prescription {
-        letterhead: doc::Letterhead {
-            name,
-            address_lines: address
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .map(str::to_owned)
-                .collect(),
-            phone,
-            email,
-            logo: data_url_bytes(&logo),
-        },
+        letterhead,
         prescriber: doc::Prescriber {
             name: prescriber,
             licence_number: licence.unwrap_or_default(),
@@ -201,11 +216,7 @@ fn document(
         items,
         notes: Some(p.notes.clone()).filter(|n| !n.trim().is_empty()),
         verification_code: p.verification_code.clone().unwrap_or_default(),
-        paper: if paper == "letter" {
-            clinicdesk_pdf::PaperSize::Letter
-        } else {
-            clinicdesk_pdf::PaperSize::A4
-        },
+        paper,
         watermark: match p.status {
             PrescriptionStatus::Draft => Some("DRAFT — NOT VALID".into()),
             PrescriptionStatus::EnteredInError => Some("ENTERED IN ERROR — NOT VALID".into()),

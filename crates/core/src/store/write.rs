@@ -33,6 +33,15 @@ pub const SYNCED_TABLES: &[&str] = &[
     "prescriptions",
     "prescription_items",
     "prescription_overrides",
+    "tax_categories",
+    "price_items",
+    "price_versions",
+    "invoices",
+    "invoice_lines",
+    "credit_notes",
+    "credit_note_lines",
+    "payments",
+    "cash_closings",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -7,7 +7,8 @@
 //! page, and a row taller than a whole page is split between its lines. Tables are rows
 //! with padding, a shaded header repeated at the top of every page they reach, and rules
 //! between rows. Every page gets a footer ("Page n of m", optional text) at
-//! [`Layout::finish`], when the page count is known.
+//! [`Layout::finish`], when the page count is known. On a receipt roll
+//! ([`PaperSize::Roll`]) the single page is cut to the height of its content instead.
 //!
 //! Lengths in the API are millimetres, font sizes points. Text is measured with DejaVu
 //! Sans's own advance widths, so wrapping is exact; fonts are subset to the glyphs used.
@@ -19,9 +20,9 @@ mod text;
 use std::collections::BTreeSet;
 
 use printpdf::{
-    Color, FontId, Greyscale, Line, LinePoint, Mm, OffsetDateTime, Op, PaintMode, PdfDocument,
-    PdfFont, PdfFontHandle, PdfPage, PdfParseErrorSeverity, PdfSaveOptions, Point, Pt, RawImage,
-    Rect, TextItem, TextMatrix, XObject, XObjectId, XObjectTransform,
+    Color, CurTransMat, FontId, Greyscale, Line, LinePoint, Mm, OffsetDateTime, Op, PaintMode,
+    PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfParseErrorSeverity, PdfSaveOptions, Point, Pt,
+    RawImage, Rect, TextItem, TextMatrix, XObject, XObjectId, XObjectTransform,
 };
 
 pub use self::image::Image;
@@ -43,15 +44,32 @@ pub enum PaperSize {
     A4,
     /// 8.5 × 11 in (215.9 × 279.4 mm).
     Letter,
+    /// A continuous roll (a thermal receipt printer) `width_mm` wide. The document is one
+    /// page exactly as tall as its content (cut at [`Layout::finish`]); content longer
+    /// than [`ROLL_MAX_HEIGHT_MM`] continues on a second page. Small margins
+    /// ([`Margins::roll`]), no page numbers, no footer band unless footer text is set.
+    Roll { width_mm: u16 },
 }
 
+/// The longest page a roll document may grow to before it continues on another.
+pub const ROLL_MAX_HEIGHT_MM: f32 = 2000.0;
+
 impl PaperSize {
-    /// Width and height in millimetres.
+    /// The usual 80 mm receipt roll.
+    pub const ROLL_80MM: PaperSize = PaperSize::Roll { width_mm: 80 };
+
+    /// Width and height in millimetres; for a roll the height is [`ROLL_MAX_HEIGHT_MM`],
+    /// the final page being cut to its content.
     pub fn size_mm(self) -> (f32, f32) {
         match self {
             PaperSize::A4 => (210.0, 297.0),
             PaperSize::Letter => (215.9, 279.4),
+            PaperSize::Roll { width_mm } => (f32::from(width_mm), ROLL_MAX_HEIGHT_MM),
         }
+    }
+
+    pub fn is_roll(self) -> bool {
+        matches!(self, PaperSize::Roll { .. })
     }
 }
 
@@ -62,6 +80,18 @@ pub struct Margins {
     pub right: f32,
     pub bottom: f32,
     pub left: f32,
+}
+
+impl Margins {
+    /// 4 mm all round, for receipt rolls.
+    pub fn roll() -> Margins {
+        Margins {
+            top: 4.0,
+            right: 4.0,
+            bottom: 4.0,
+            left: 4.0,
+        }
+    }
 }
 
 impl Default for Margins {
@@ -138,8 +168,9 @@ impl Cell {
 
 /// Height of the footer band (rule + one or two lines), in points.
 const FOOTER_HEIGHT: f32 = 9.0 * MM;
-/// Space between side-by-side cells of [`Layout::columns`], in points.
-const GUTTER: f32 = 4.0 * MM;
+/// Space between side-by-side cells of [`Layout::columns`], in millimetres.
+pub const GUTTER_MM: f32 = 4.0;
+const GUTTER: f32 = GUTTER_MM * MM;
 
 /// A laid-out item inside a cell, with its height in points.
 #[derive(Clone, Debug)]
@@ -251,7 +282,11 @@ impl Layout {
     /// A new document with default margins, its first page started.
     pub fn new(paper: PaperSize, title: &str) -> Layout {
         let (w, h) = paper.size_mm();
-        let margins = Margins::default();
+        let margins = if paper.is_roll() {
+            Margins::roll()
+        } else {
+            Margins::default()
+        };
         Layout {
             title: title.to_string(),
             paper,
@@ -409,6 +444,10 @@ impl Layout {
     /// (a signature block); starts a new page first if there is not that much room.
     pub fn push_to_bottom(&mut self, mm: f32) {
         self.ensure_space(mm);
+        // A roll has no bottom to push to: the page ends where the content does.
+        if self.paper.is_roll() {
+            return;
+        }
         let target = self.content_bottom() - mm * MM;
         if target > self.y {
             self.y = target;
@@ -429,11 +468,37 @@ impl Layout {
             Some(f) => f,
             None => fonts()?,
         };
-        let last = std::mem::take(&mut self.ops);
+        let mut last = std::mem::take(&mut self.ops);
+        let full_h = self.page_h;
+        let mut last_h = full_h;
+        if self.paper.is_roll() {
+            // Cut the roll below the content; the content was placed on the tall page, so
+            // shift it down by what is cut off.
+            last_h = (self.y + self.footer_band() + self.margins.bottom * MM).min(full_h);
+            let mut shifted = Vec::with_capacity(last.len() + 3);
+            shifted.push(Op::SaveGraphicsState);
+            shifted.push(Op::SetTransformationMatrix {
+                matrix: CurTransMat::Translate(Pt(0.0), Pt(last_h - full_h)),
+            });
+            shifted.append(&mut last);
+            shifted.push(Op::RestoreGraphicsState);
+            last = shifted;
+        }
         self.pages.push(last);
         let count = self.pages.len();
-        let watermark = self.watermark_ops(fonts);
+        let mut heights = Vec::with_capacity(count);
+        let mut watermark = self.watermark_ops(fonts);
         for number in 1..=count {
+            if number == count && last_h != full_h {
+                self.page_h = last_h;
+                watermark = self.watermark_ops(fonts);
+            }
+            // In millimetres as given, so A4 and Letter sizes come out exact.
+            heights.push(if self.page_h == full_h {
+                self.paper.size_mm().1
+            } else {
+                self.page_h / MM
+            });
             let footer = self.footer_ops(fonts, number, count);
             if let Some(page) = self.pages.get_mut(number - 1) {
                 page.extend(footer);
@@ -466,10 +531,11 @@ impl Layout {
                 .map
                 .insert(image_id(index), XObject::Image(raw));
         }
-        let (w, h) = self.paper.size_mm();
+        let w = self.paper.size_mm().0;
         let pages = std::mem::take(&mut self.pages)
             .into_iter()
-            .map(|ops| PdfPage::new(Mm(w), Mm(h), ops))
+            .zip(heights)
+            .map(|(ops, h)| PdfPage::new(Mm(w), Mm(h), ops))
             .collect();
         doc.with_pages(pages);
 
@@ -509,7 +575,16 @@ impl Layout {
 
     /// Lowest y (from the top) content may reach: above the footer band.
     fn content_bottom(&self) -> f32 {
-        self.page_h - self.margins.bottom * MM - FOOTER_HEIGHT
+        self.page_h - self.margins.bottom * MM - self.footer_band()
+    }
+
+    /// Height kept for the footer: none on a roll without footer text (no page numbers).
+    fn footer_band(&self) -> f32 {
+        if self.paper.is_roll() && self.footer_text.is_none() {
+            0.0
+        } else {
+            FOOTER_HEIGHT
+        }
     }
 
     fn remaining(&self) -> f32 {
@@ -885,8 +960,11 @@ impl Layout {
     }
 
     /// The footer of page `number` of `count`: a hairline, the footer text at the left
-    /// (at most two lines), "Page n of m" at the right.
+    /// (at most two lines), "Page n of m" at the right (not on a roll).
     fn footer_ops(&mut self, fonts: &'static Fonts, number: usize, count: usize) -> Vec<Op> {
+        if self.footer_band() == 0.0 {
+            return Vec::new();
+        }
         let saved = std::mem::take(&mut self.ops);
         let size = 7.5;
         let line_height = size * 1.3;
@@ -894,19 +972,27 @@ impl Layout {
         let (left, width) = (self.content_left(), self.content_width());
         self.hline(left, left + width, top, 0.4, 0.6);
 
-        let label = Text::new(format!("Page {number} of {count}"))
-            .size(size)
-            .gray(0.3);
-        let label_line = wrap(fonts, &label, width)
-            .into_iter()
-            .next()
-            .unwrap_or_default();
-        let label_x = left + width - label_line.width;
-        self.draw_line(&label_line, label_x, top + 1.2 * MM, size, line_height, 0.3);
+        let mut label_line = WrappedLine::default();
+        if !self.paper.is_roll() {
+            let label = Text::new(format!("Page {number} of {count}"))
+                .size(size)
+                .gray(0.3);
+            label_line = wrap(fonts, &label, width)
+                .into_iter()
+                .next()
+                .unwrap_or_default();
+            let label_x = left + width - label_line.width;
+            self.draw_line(&label_line, label_x, top + 1.2 * MM, size, line_height, 0.3);
+        }
 
         if let Some(footer) = self.footer_text.clone() {
             let text = Text::new(footer).size(size).gray(0.3);
-            let room = (width - label_line.width - 6.0 * MM).max(size);
+            let gap = if label_line.width > 0.0 {
+                6.0 * MM
+            } else {
+                0.0
+            };
+            let room = (width - label_line.width - gap).max(size);
             for (i, line) in wrap(fonts, &text, room).iter().take(2).enumerate() {
                 let y = top + 1.2 * MM + i as f32 * line_height;
                 self.draw_line(line, left, y, size, line_height, 0.3);

@@ -41,6 +41,12 @@ pub fn layout_text(pdf: &[u8]) -> String {
     run("pdftotext", &["-layout"], pdf)
 }
 
+/// One page (1-based) laid out as on the page (`pdftotext -layout`).
+pub fn page_layout_text(pdf: &[u8], page: usize) -> String {
+    let p = page.to_string();
+    run("pdftotext", &["-layout", "-f", &p, "-l", &p], pdf)
+}
+
 /// The fonts table of `pdffonts`, without its two header lines.
 pub fn fonts(pdf: &[u8]) -> Vec<String> {
     run("pdffonts", &[], pdf)
