@@ -225,7 +225,23 @@ fn create_demo_clinic(ctx: &Ctx<'_>, _: NoInput) -> AppResult<DemoClinic> {
     let doctor_session = sign_in(role_seed(Role::Doctor)?)?;
     let nurse_session = sign_in(role_seed(Role::Nurse)?)?;
     crate::records::demo::seed(ctx.ws, &doctor_session, &nurse_session)?;
-    for session in [admin_session, desk_session, doctor_session, nurse_session] {
+    let accountant_session = sign_in(role_seed(Role::Accountant)?)?;
+    let rossi: Option<String> = ctx.ws.store().read(|c| {
+        Ok(c.query_row(
+            "SELECT id FROM users WHERE username = 'dr.rossi'",
+            [],
+            |r| r.get(0),
+        )
+        .ok())
+    })?;
+    crate::billing::demo::seed(ctx.ws, &accountant_session, &desk_session, rossi)?;
+    for session in [
+        admin_session,
+        desk_session,
+        doctor_session,
+        nurse_session,
+        accountant_session,
+    ] {
         ctx.ws.dispatch(&session, "logout", serde_json::json!({}))?;
     }
     Ok(DemoClinic {

@@ -846,3 +846,33 @@ fn the_printed_invoice_receipt_and_credit_note_carry_every_figure() {
     .unwrap_err();
     assert_eq!(err.code, ErrorCode::Conflict);
 }
+
+#[test]
+fn the_demo_clinic_has_a_price_list_and_invoices_in_every_state() {
+    let ws = clinicdesk_core::Workstation::in_memory_with_clock(clock()).unwrap();
+    ws.dispatch(&Caller::Anonymous, "create_demo_clinic", json!({}))
+        .unwrap();
+    let desk = login(&ws, "reception", "warm garden ribbon 47").unwrap();
+    let prices = call(&ws, &desk, "list_price_items", json!({})).unwrap();
+    assert!(prices["items"].as_array().unwrap().len() >= 10);
+    let invoices = call(&ws, &desk, "list_invoices", json!({})).unwrap();
+    let statuses: Vec<&str> = invoices
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses.iter().filter(|s| **s == "issued").count(), 5);
+    assert_eq!(statuses.iter().filter(|s| **s == "draft").count(), 1);
+    let outstanding = call(&ws, &desk, "list_outstanding", json!({})).unwrap();
+    assert_eq!(outstanding["invoice_count"], 3);
+    let accounts = login(&ws, "accounts", "steady ledger violet 47").unwrap();
+    let report = call(
+        &ws,
+        &accounts,
+        "revenue_report",
+        json!({"from": "2026-03-01", "to": "2026-03-31", "group_by": "method"}),
+    )
+    .unwrap();
+    assert_eq!(report["rows"].as_array().unwrap().len(), 2);
+}

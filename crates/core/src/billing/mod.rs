@@ -6,6 +6,7 @@
 
 mod closing;
 mod credit;
+pub(crate) mod demo;
 mod invoices;
 pub mod money;
 mod payments;

@@ -158,13 +158,13 @@ fn percent_of(rules: &MoneyRules, amount: Decimal, percent: Decimal) -> Decimal 
 /// whole minor units, largest remainder first (ties to the earlier line): Σ = amount.
 pub fn allocate(rules: &MoneyRules, amount: Decimal, weights: &[Decimal]) -> Vec<Decimal> {
     let sum: Decimal = weights.iter().copied().sum();
-    let mut shares = vec![Decimal::ZERO; weights.len()];
+    let mut shares = vec![rules.round(Decimal::ZERO); weights.len()];
     if weights.is_empty() || amount.is_zero() {
         return shares;
     }
     if sum.is_zero() {
         // Nothing to weigh by: the first line carries it.
-        shares[0] = amount;
+        shares[0] = rules.round(amount);
         return shares;
     }
     let unit = rules.unit();
@@ -271,31 +271,31 @@ pub fn compute(
             } else {
                 (amounts[*i], amounts[*i] + t)
             };
+            // Through round() again: rust_decimal may drop the scale of a zero result.
             out.lines[*i] = LineAmounts {
-                gross: gross[*i],
-                discount: discount[*i] + shares[*i],
-                net,
-                tax: t,
-                total,
+                gross: rules.round(gross[*i]),
+                discount: rules.round(discount[*i] + shares[*i]),
+                net: rules.round(net),
+                tax: rules.round(t),
+                total: rules.round(total),
             };
         }
         out.taxes.push(TaxGroup {
             tax_key: key,
             rate,
-            base: if rules.prices_include_tax {
+            base: rules.round(if rules.prices_include_tax {
                 sum - tax
             } else {
                 sum
-            },
-            tax,
+            }),
+            tax: rules.round(tax),
         });
     }
-    let zero = rules.round(Decimal::ZERO);
-    out.subtotal = gross.iter().copied().sum::<Decimal>() + zero;
-    out.discount_total = out.lines.iter().map(|l| l.discount).sum::<Decimal>() + zero;
-    out.net_total = out.lines.iter().map(|l| l.net).sum::<Decimal>() + zero;
-    out.tax_total = out.taxes.iter().map(|t| t.tax).sum::<Decimal>() + zero;
-    out.total = out.lines.iter().map(|l| l.total).sum::<Decimal>() + zero;
+    out.subtotal = rules.round(gross.iter().copied().sum::<Decimal>());
+    out.discount_total = rules.round(out.lines.iter().map(|l| l.discount).sum::<Decimal>());
+    out.net_total = rules.round(out.lines.iter().map(|l| l.net).sum::<Decimal>());
+    out.tax_total = rules.round(out.taxes.iter().map(|t| t.tax).sum::<Decimal>());
+    out.total = rules.round(out.lines.iter().map(|l| l.total).sum::<Decimal>());
     Ok(out)
 }
 
