@@ -8,7 +8,22 @@ use crate::{Caller, Workstation};
 use serde_json::{json, Value};
 
 /// (code, name, kind, tax category, price, visit type name).
-const PRICES: &[(&str, &str, &str, &str, &str, Option<&str>)] = &[
+type PriceSeed = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+);
+/// (codes with quantities, payment: "full" or an amount, method).
+type InvoiceSeed = (
+    &'static [(&'static str, &'static str)],
+    Option<&'static str>,
+    &'static str,
+);
+
+const PRICES: &[PriceSeed] = &[
     (
         "CONS",
         "Consultation",
@@ -100,8 +115,7 @@ const PRICES: &[(&str, &str, &str, &str, &str, Option<&str>)] = &[
     ),
 ];
 
-/// Invoices: (codes with quantities, payment, method).
-const INVOICES: &[(&[(&str, &str)], Option<&str>, &str)] = &[
+const INVOICES: &[InvoiceSeed] = &[
     (&[("CONS", "1"), ("URINE", "1")], Some("full"), "cash"),
     (&[("CONS-NEW", "1"), ("ECG", "1")], Some("100.00"), "card"),
     (&[("CONS", "1"), ("HBA1C", "1"), ("CBC", "1")], None, "cash"),
