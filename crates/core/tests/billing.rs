@@ -876,3 +876,32 @@ fn the_demo_clinic_has_a_price_list_and_invoices_in_every_state() {
     .unwrap();
     assert_eq!(report["rows"].as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn the_chart_shows_invoices_to_billing_roles_only() {
+    let b = setup();
+    let inv = sample_invoice(&b);
+    let number = inv["number"].as_str().unwrap();
+    let chart = |who: &Caller| {
+        call(
+            &b.c.ws,
+            who,
+            "open_patient_chart",
+            json!({"patient_id": b.c.patient}),
+        )
+        .unwrap()["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["title"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    let desk = chart(&b.c.desk);
+    assert!(
+        desk.iter()
+            .any(|t| t.contains(number) && t.contains("€114.31")),
+        "{desk:?}"
+    );
+    let doctor = chart(&b.c.doctor);
+    assert!(!doctor.iter().any(|t| t.contains("Invoice")), "{doctor:?}");
+}

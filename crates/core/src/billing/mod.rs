@@ -378,3 +378,69 @@ pub(crate) fn parse_date(text: &str, field: &str) -> AppResult<chrono::NaiveDate
 pub(crate) fn money_text(rules: &MoneyRules, d: Decimal) -> String {
     rules.round(d).to_string()
 }
+
+/// The chart's billing entries (for roles that read billing): issued invoices and credit
+/// notes, newest first.
+pub(crate) fn chart_timeline(
+    c: &Connection,
+    patient_id: &str,
+) -> AppResult<Vec<crate::patients::TimelineEntry>> {
+    let s = settings(c)?;
+    let mut out = Vec::new();
+    let mut stmt = c.prepare_cached(
+        "SELECT i.issued_at, i.number_text, i.total, i.currency,
+                (SELECT group_concat(l.description, '; ') FROM invoice_lines l
+                  WHERE l.invoice_id = i.id AND l.status = 'active')
+         FROM invoices i WHERE i.patient_id = ?1 AND i.status = 'issued'
+         ORDER BY i.issued_at DESC LIMIT 200",
+    )?;
+    let rows = stmt.query_map([patient_id], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, Option<String>>(4)?,
+        ))
+    })?;
+    for row in rows {
+        let (at, number, total, currency, lines) = row?;
+        out.push(crate::patients::TimelineEntry {
+            at,
+            kind: "invoice".into(),
+            title: format!(
+                "Invoice {number} issued, {}",
+                money::format_money(money::parse_stored(&total)?, &currency, &s.locale)
+            ),
+            detail: lines.unwrap_or_default(),
+        });
+    }
+    let mut stmt = c.prepare_cached(
+        "SELECT n.issued_at, n.number_text, n.total, i.currency, i.number_text, n.reason
+         FROM credit_notes n JOIN invoices i ON i.id = n.invoice_id
+         WHERE n.patient_id = ?1 ORDER BY n.issued_at DESC LIMIT 200",
+    )?;
+    let rows = stmt.query_map([patient_id], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
+        ))
+    })?;
+    for row in rows {
+        let (at, number, total, currency, invoice, reason) = row?;
+        out.push(crate::patients::TimelineEntry {
+            at,
+            kind: "credit_note".into(),
+            title: format!(
+                "Credit note {number} for {invoice}, {}",
+                money::format_money(money::parse_stored(&total)?, &currency, &s.locale)
+            ),
+            detail: reason,
+        });
+    }
+    Ok(out)
+}

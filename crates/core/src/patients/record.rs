@@ -879,8 +879,12 @@ pub(crate) fn open_patient_chart(
         let clinical = role.is_some_and(|r| r.has(crate::access::Permission::ClinicalRead));
         let prescriptions =
             role.is_some_and(|r| r.has(crate::access::Permission::PrescriptionsRead));
+        let billing = role.is_some_and(|r| r.has(crate::access::Permission::BillingRead));
         let mut timeline = timeline(w.conn(), &patient, &allergies)?;
-        if clinical || prescriptions {
+        if billing {
+            timeline.extend(crate::billing::chart_timeline(w.conn(), &patient.id)?);
+        }
+        if clinical || prescriptions || billing {
             timeline.extend(clinical_timeline(
                 w.conn(),
                 &patient.id,
