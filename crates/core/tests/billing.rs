@@ -688,7 +688,7 @@ fn reports_sum_revenue_by_method_service_and_day() {
     .unwrap();
     let content = csv["content"].as_str().unwrap();
     assert!(
-        content.starts_with("method,count,collected,refunded,net,tax\n"),
+        content.starts_with("\u{feff}method,count,collected,refunded,net,tax\n"),
         "{content}"
     );
     assert!(content.contains("Total,2,114.31,0.00,114.31"), "{content}");

@@ -359,7 +359,10 @@ fn csv_text(header: &[&str], rows: &[Vec<String>]) -> AppResult<String> {
     let bytes = w
         .into_inner()
         .map_err(|e| AppError::internal(e.to_string()))?;
-    String::from_utf8(bytes).map_err(|e| AppError::internal(e.to_string()))
+    // A byte-order mark, so spreadsheet programs read names like García as UTF-8.
+    String::from_utf8(bytes)
+        .map(|text| format!("\u{feff}{text}"))
+        .map_err(|e| AppError::internal(e.to_string()))
 }
 
 pub(crate) fn export_revenue_csv(ctx: &Ctx<'_>, input: RevenueReportInput) -> AppResult<CsvExport> {
