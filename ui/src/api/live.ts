@@ -8,6 +8,9 @@ import type { CommandName } from "./generated";
 
 const SCHEDULE: readonly CommandName[] = ["list_day", "waiting_queue", "find_slots", "waiting_room_display", "open_patient_chart"];
 const AVAILABILITY: readonly CommandName[] = ["get_doctor_availability", "find_slots", "waiting_room_display"];
+/** What an invoice's change shows in: the invoice, the lists and balances, its PDF. */
+const INVOICE_READS: readonly CommandName[] = ["get_invoice", "list_invoices", "list_outstanding", "invoice_pdf"];
+const CLOSING_READS: readonly CommandName[] = ["cash_closing_preview", "list_cash_closings", "cash_closing_pdf"];
 
 /** Which read commands answer from each table (table names as in Rust's change log). */
 export const READS_BY_TABLE: Readonly<Record<string, readonly CommandName[]>> = {
@@ -20,7 +23,7 @@ export const READS_BY_TABLE: Readonly<Record<string, readonly CommandName[]>> = 
   // Doctors' names, availability (also set by Rust during a consultation), profiles.
   users: ["list_staff", "list_users", "list_departments", "waiting_room_display", "list_day", "waiting_queue", "find_slots"],
   departments: ["list_departments", "list_staff", "list_users"],
-  patients: ["search_patients", "open_patient_chart", "list_day", "waiting_queue", "list_waitlist", "waiting_room_display"],
+  patients: ["search_patients", "open_patient_chart", "list_day", "waiting_queue", "list_waitlist", "waiting_room_display", "get_invoice", "list_invoices", "list_outstanding"],
   // A draft prescription's allergy warnings are worked out at every read.
   patient_allergies: ["search_patients", "open_patient_chart", "get_prescription", "list_prescriptions"],
   clinic: ["get_clinic_settings", "app_status", "waiting_room_display", "list_day", "waiting_queue"],
@@ -37,6 +40,17 @@ export const READS_BY_TABLE: Readonly<Record<string, readonly CommandName[]>> = 
   prescriptions: ["get_prescription", "list_prescriptions", "current_medications", "prescription_pdf", "open_patient_chart"],
   prescription_items: ["get_prescription", "list_prescriptions", "current_medications", "prescription_pdf", "open_patient_chart"],
   prescription_overrides: ["get_prescription", "list_prescriptions"],
+  // Billing: the price list, invoices with their payments and credit notes, the desk's cash closing
+  // and the reports (every figure an invoice screen, a PDF or a report shows is read from these).
+  tax_categories: ["list_tax_categories", "list_price_items"],
+  price_items: ["list_price_items"],
+  price_versions: ["list_price_items"],
+  invoices: [...INVOICE_READS, "revenue_report", "receipt_pdf", "credit_note_pdf"],
+  invoice_lines: [...INVOICE_READS, "revenue_report", "credit_note_pdf"],
+  credit_notes: [...INVOICE_READS, "revenue_report", "credit_note_pdf", "receipt_pdf"],
+  credit_note_lines: [...INVOICE_READS, "revenue_report", "credit_note_pdf"],
+  payments: [...INVOICE_READS, "revenue_report", "receipt_pdf", "credit_note_pdf", ...CLOSING_READS],
+  cash_closings: CLOSING_READS,
 };
 
 /** The read commands to refetch after a change of `tables`. */

@@ -19,6 +19,7 @@ import type {
   UserView,
 } from "../api/generated";
 import { COMMAND_ACCESS, ROLE_PERMISSIONS } from "../api/generated";
+import { BILLING_TABLES_WRITTEN, createBillingStore } from "./fake-billing";
 import { createPatientStore } from "./fake-patients";
 import { createPrescriptionsStore, PRESCRIPTIONS_TABLES_WRITTEN } from "./fake-prescriptions";
 import { createRecordsStore } from "./fake-records";
@@ -105,7 +106,8 @@ const SCHEDULE_TABLES = ["appointments", "appointment_transitions"] as const;
 export const TABLES_WRITTEN: Partial<Record<CommandName, readonly string[]>> = {
   setup_clinic: ["clinic", "users"],
   create_demo_clinic: ["clinic", "users", "departments", "patients", "patient_allergies", "visit_types", "availability_blocks", ...SCHEDULE_TABLES, "waitlist_entries"],
-  update_clinic_settings: ["clinic"],
+  // The Standard tax category follows the default tax rate.
+  update_clinic_settings: ["clinic", "tax_categories"],
   change_password: ["users"],
   create_user: ["users"],
   update_user: ["users"],
@@ -120,7 +122,7 @@ export const TABLES_WRITTEN: Partial<Record<CommandName, readonly string[]>> = {
   update_patient: ["patients"],
   record_allergy: ["patient_allergies"],
   set_allergy_status: ["patient_allergies"],
-  merge_patients: ["patients", "patient_allergies", ...SCHEDULE_TABLES, "waitlist_entries", "encounters", "vitals", "patient_problems", "attachments", "encounter_diagnoses", "prescriptions", "prescription_items", "prescription_overrides"],
+  merge_patients: ["patients", "patient_allergies", ...SCHEDULE_TABLES, "waitlist_entries", "encounters", "vitals", "patient_problems", "attachments", "encounter_diagnoses", "prescriptions", "prescription_items", "prescription_overrides", "invoices", "credit_notes", "payments"],
   save_visit_type: ["visit_types"],
   set_weekly_availability: ["availability_blocks"],
   add_availability_exception: ["availability_exceptions"],
@@ -150,6 +152,7 @@ export const TABLES_WRITTEN: Partial<Record<CommandName, readonly string[]>> = {
   add_attachment: ["attachments"],
   mark_attachment_entered_in_error: ["attachments"],
   ...PRESCRIPTIONS_TABLES_WRITTEN,
+  ...BILLING_TABLES_WRITTEN,
 };
 
 function fail(code: ErrorCode, message: string, field?: string): never {
@@ -157,6 +160,8 @@ function fail(code: ErrorCode, message: string, field?: string): never {
 }
 
 let counter = 0;
+/** This fake workstation (its desk takes the payments and closes the cash). */
+const WORKSTATION_ID = "0190b7c2-5e1a-7c3d-9f00-3a2b1c0d4e5f";
 const newId = () => `0190c0de-0000-7000-8000-${(++counter).toString(16).padStart(12, "0")}`;
 
 export function createFakeBackend(options: FakeBackendOptions = {}) {
@@ -226,11 +231,35 @@ export function createFakeBackend(options: FakeBackendOptions = {}) {
     },
   });
 
+  const billingStore = createBillingStore({
+    now,
+    newId,
+    fail,
+    actor: () => currentActor,
+    users: () => users.values(),
+    patients: () => patientStore.patients,
+    appointments: () => schedulingStore.appointments,
+    visitTypes: () => schedulingStore.visitTypes,
+    encounters: () => recordsStore.encounters,
+    medications: () => prescriptionsStore.medications,
+    settings: () => settings,
+    setDefaultTaxRate: (rate) => {
+      if (settings) settings = { ...settings, default_tax_rate: rate };
+    },
+    workstationId: WORKSTATION_ID,
+    // The workstation's MRN prefix (fake-patients.ts).
+    workstationCode: "K7Q",
+    printers: () => prescriptionsStore.printers,
+    audit: (action, detail, table, id) => {
+      record(currentActor, action, "ok", detail, { table, id });
+    },
+  });
+
   const status: AppStatus = {
     initialized: false,
     clinic_name: null,
     version: "0.1.0",
-    workstation_id: "0190b7c2-5e1a-7c3d-9f00-3a2b1c0d4e5f",
+    workstation_id: WORKSTATION_ID,
     schema_version: 20260301120000,
   };
 
@@ -408,6 +437,9 @@ export function createFakeBackend(options: FakeBackendOptions = {}) {
       invoice_series_prefix: "INV",
       national_id_pattern: "",
       national_id_example: "",
+      prices_include_tax: false,
+      rounding: "half_up",
+      receipt_paper: "page",
     };
     status.initialized = true;
     status.clinic_name = name;
@@ -429,6 +461,11 @@ export function createFakeBackend(options: FakeBackendOptions = {}) {
     }
     patientStore.seedDemo();
     schedulingStore.seedDemo();
+    billingStore.seedDemo({
+      visitType: (name) => [...schedulingStore.visitTypes.values()].find((v) => v.name === name)?.id,
+      user: (username) => users.get(username),
+      patient: (family) => [...patientStore.patients.values()].find((p) => p.family_name === family && p.merged_into === null)?.id,
+    });
   }
 
   if (options.state === "demo") seedDemo();
@@ -564,6 +601,7 @@ export function createFakeBackend(options: FakeBackendOptions = {}) {
         national_id_example: example,
       };
       status.clinic_name = settings.name;
+      billingStore.setStandardRate(settings.default_tax_rate);
       record(me, "update_clinic_settings", "ok", "settings changed");
       return settings;
     },
@@ -621,6 +659,7 @@ export function createFakeBackend(options: FakeBackendOptions = {}) {
     ...patientStore.handlers,
     ...recordsStore.handlers,
     ...prescriptionsStore.handlers,
+    ...billingStore.handlers,
     open_patient_chart: (input, { me }) => {
       const chart = patientStore.handlers.open_patient_chart(input);
       // Consultations and prescriptions join the timeline only for roles that read them
@@ -639,7 +678,7 @@ export function createFakeBackend(options: FakeBackendOptions = {}) {
       // The duplicate's clinical records move with it (patients/merge.rs PATIENT_LINKED).
       return {
         ...merged,
-        moved: [...merged.moved, ...recordsStore.movePatient(input.duplicate_id, input.survivor_id), ...prescriptionsStore.movePatient(input.duplicate_id, input.survivor_id)],
+        moved: [...merged.moved, ...recordsStore.movePatient(input.duplicate_id, input.survivor_id), ...prescriptionsStore.movePatient(input.duplicate_id, input.survivor_id), ...billingStore.movePatient(input.duplicate_id, input.survivor_id)],
       };
     },
     list_departments: (input) =>
@@ -757,6 +796,7 @@ export function createFakeBackend(options: FakeBackendOptions = {}) {
     scheduling: schedulingStore,
     records: recordsStore,
     prescriptions: prescriptionsStore,
+    billing: billingStore,
     get settings() {
       return settings;
     },

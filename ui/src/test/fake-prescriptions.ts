@@ -1287,6 +1287,10 @@ export function createPrescriptionsStore(deps: PrescriptionsStoreDeps) {
       return d ? { patient_id: d.patient_id, code: d.code, description: d.description, entered_in_error: d.status === "entered_in_error" } : undefined;
     },
     findIcd10: (code: string) => findIcd10(code),
+    /** The workstation's printers now (billing prints on the same queues); a text: printing is unavailable. */
+    get printers(): readonly Printer[] | string {
+      return printers;
+    },
     /** The workstation's printers from now on; a text: printing is unavailable, for that reason. */
     setPrinters(next: readonly Printer[] | string) {
       printers = typeof next === "string" ? next : next.map((q) => ({ ...q }));

@@ -145,15 +145,11 @@ fn check_reference(method: PaymentMethod, reference: &str) -> AppResult<String> 
     if r.is_empty() && matches!(method, PaymentMethod::Transfer | PaymentMethod::Insurance) {
         return Err(AppError::field(
             "reference",
-            format!(
-                "a {} needs a reference ({})",
-                method.label().to_lowercase(),
-                if method == PaymentMethod::Transfer {
-                    "the bank's transaction reference"
-                } else {
-                    "the insurer's claim number"
-                }
-            ),
+            if method == PaymentMethod::Transfer {
+                "a bank transfer needs a reference (the bank's transaction reference)"
+            } else {
+                "an insurance payment needs a reference (the insurer's claim number)"
+            },
         ));
     }
     Ok(r)

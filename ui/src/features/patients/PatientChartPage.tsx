@@ -20,6 +20,7 @@ import { EmptyState, LoadingState } from "../../components/States";
 import { TabList, TabPanel } from "../../components/Tabs";
 import { useFormat } from "../../lib/format";
 import { useCan } from "../auth/session";
+import { PatientInvoicesTab } from "../billing/PatientInvoicesTab";
 import { CurrentMedications } from "../prescriptions/CurrentMedications";
 import { PatientAttachmentsTab } from "../records/AttachmentsPanel";
 import { EncountersTab } from "../records/EncountersTab";
@@ -29,7 +30,8 @@ import { AllergyStatusDialog, RecordAllergyDialog, type StatusChange } from "./A
 import { ageText, birthText, clearChartNotice, fullName, peekChartNotice, severityLabel, sexLabel, statusLabel } from "./model";
 
 // The clinical tabs are offered to clinical roles only (clinical.read); Rust refuses their reads to anyone else.
-type TabId = "overview" | "allergies" | "problems" | "encounters" | "medications" | "attachments" | "timeline";
+// Invoices are offered to billing roles (billing.read).
+type TabId = "overview" | "allergies" | "problems" | "encounters" | "medications" | "attachments" | "invoices" | "timeline";
 
 export function PatientChartPage() {
   const { t } = useTranslation();
@@ -65,6 +67,7 @@ function Chart({ askedId, chart }: { askedId: string; chart: PatientChart }) {
   // Pharmacists read prescriptions (to dispense) without the rest of the clinical record.
   const canReadPrescriptions = useCan("prescriptions.read");
   const canConsult = useCan("clinical.write");
+  const canReadBilling = useCan("billing.read");
   const { patient, allergies, timeline } = chart;
   const [askingConsultation, setAskingConsultation] = useState(false);
   const consultation = useOpenConsultation();
@@ -154,6 +157,7 @@ function Chart({ askedId, chart }: { askedId: string; chart: PatientChart }) {
                 : []),
               ...(canReadPrescriptions ? ([{ id: "medications", label: t("chart.tabMedications") }] as const) : []),
               ...(canReadClinical ? ([{ id: "attachments", label: t("chart.tabAttachments") }] as const) : []),
+              ...(canReadBilling ? ([{ id: "invoices", label: t("chart.tabInvoices") }] as const) : []),
               { id: "timeline", label: t("chart.tabTimeline"), count: timeline.length },
             ]}
           />
@@ -188,6 +192,10 @@ function Chart({ askedId, chart }: { askedId: string; chart: PatientChart }) {
         ) : tab === "attachments" && canReadClinical ? (
           <TabPanel idBase="chart" id="attachments">
             <PatientAttachmentsTab patientId={patient.id} />
+          </TabPanel>
+        ) : tab === "invoices" && canReadBilling ? (
+          <TabPanel idBase="chart" id="invoices">
+            <PatientInvoicesTab patient={{ id: patient.id, name: fullName(patient), mrn: patient.mrn }} />
           </TabPanel>
         ) : (
           <TabPanel idBase="chart" id="timeline">

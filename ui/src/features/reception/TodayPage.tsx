@@ -21,6 +21,7 @@ import { PageHeader } from "../../components/PageHeader";
 import { LoadingState } from "../../components/States";
 import { useFormat } from "../../lib/format";
 import { useCan, useSession } from "../auth/session";
+import { InvoiceFromAppointment } from "../billing/InvoiceFromAppointment";
 import { useOpenConsultation } from "../records/useConsultation";
 import { openDisplayWindow } from "../display/windows";
 import { BOARD_TABLES, GROUPS, grouped, matches, ticketsOf, useClinicClock, useToday, type Consult, type GroupId } from "./board";
@@ -451,6 +452,8 @@ function AppointmentRow({
             {t("today.complete")}
           </Button>
         ) : null}
+        {/* A completed visit is invoiced from here (billing.write; the button checks it). */}
+        {a.status === "completed" ? <InvoiceFromAppointment appointment={a} /> : null}
         {canQueue && (a.status === "scheduled" || a.status === "checked_in") ? (
           <Button size="sm" variant="ghost" busy={busy("no_show")} disabled={disabled} data-testid={`no-show-${a.id}`} onClick={() => { onAction("no_show"); }}>
             {t("today.noShow")}

@@ -21,6 +21,7 @@ import { Form } from "../../components/Form";
 import { useFormat } from "../../lib/format";
 import { requiredText } from "../../lib/validation";
 import { useSession } from "../auth/session";
+import { InvoiceFromAppointment } from "../billing/InvoiceFromAppointment";
 import type { Doctor } from "./ClinicCalendar";
 import { actionsFor, confirmableOf, schedulingChanged, statusLabel, toClinicLocal, type AppointmentAction, type Confirmable } from "./model";
 import { OverridePrompt, type Override } from "./OverridePrompt";
@@ -134,6 +135,7 @@ export function AppointmentPanel({ appointment, doctors, zone, onClose, onChange
             {t("calendar.panel.openChart")}
           </Link>
         ) : null}
+        {a.status === "completed" ? <InvoiceFromAppointment appointment={a} className="justify-start" /> : null}
         {error ? (
           <Banner tone="error" testId="appointment-error">
             {error}

@@ -12,7 +12,7 @@ import { clinicSettingsQuery } from "../../api/queries";
 import { Banner } from "../../components/Banner";
 import { Button } from "../../components/Button";
 import { Card, CardSection } from "../../components/Card";
-import { FieldError, SelectField, TextAreaField, TextField } from "../../components/Field";
+import { CheckboxField, FieldError, SelectField, TextAreaField, TextField } from "../../components/Field";
 import { PageHeader } from "../../components/PageHeader";
 import { LoadingState } from "../../components/States";
 import { makeFormat } from "../../lib/format";
@@ -48,6 +48,9 @@ const FIELDS = [
   "national_id_example",
   "email",
   "paper_size",
+  "prices_include_tax",
+  "rounding",
+  "receipt_paper",
 ] as const satisfies readonly (keyof ClinicSettings)[];
 
 /**
@@ -108,6 +111,9 @@ function SettingsForm({ initial }: { initial: ClinicSettings }) {
         national_id_example: optionalText(t, 40),
         email: emailSchema(t),
         paper_size: z.enum(["a4", "letter"]),
+        prices_include_tax: z.boolean(),
+        rounding: z.enum(["half_up", "half_even"]),
+        receipt_paper: z.enum(["page", "roll80"]),
       })
       .superRefine(
         (v, ctx) => {
@@ -266,6 +272,26 @@ function SettingsForm({ initial }: { initial: ClinicSettings }) {
           <div className="grid gap-4 lg:grid-cols-3">
             <TextField label={t("settings.taxRate")} hint={t("settings.taxRateHint")} inputMode="decimal" testId="settings-default-tax-rate" error={errors.default_tax_rate?.message} {...form.register("default_tax_rate")} />
             <TextField label={t("settings.seriesPrefix")} hint={t("settings.seriesPrefixHint")} autoCapitalize="characters" spellCheck={false} testId="settings-invoice-series-prefix" error={errors.invoice_series_prefix?.message} {...form.register("invoice_series_prefix")} />
+            <SelectField label={t("settings.receiptPaper")} hint={t("settings.receiptPaperHint")} testId="settings-receipt-paper" error={errors.receipt_paper?.message} {...form.register("receipt_paper")}>
+              <option value="page">{t("settings.receiptPage")}</option>
+              <option value="roll80">{t("settings.receiptRoll80")}</option>
+            </SelectField>
+            <div className="flex flex-col gap-1.5 lg:col-span-1">
+              <CheckboxField
+                label={t("settings.pricesIncludeTax")}
+                testId="settings-prices-include-tax"
+                aria-describedby="prices-include-tax-hint"
+                error={errors.prices_include_tax?.message}
+                {...form.register("prices_include_tax")}
+              />
+              <p id="prices-include-tax-hint" className="pl-7.5 text-[0.8125rem] text-ink-500">
+                {t("settings.pricesIncludeTaxHint")}
+              </p>
+            </div>
+            <SelectField label={t("settings.rounding")} hint={t("settings.roundingHint")} className="lg:col-span-2" testId="settings-rounding" error={errors.rounding?.message} {...form.register("rounding")}>
+              <option value="half_up">{t("settings.roundingHalfUp")}</option>
+              <option value="half_even">{t("settings.roundingHalfEven")}</option>
+            </SelectField>
           </div>
         </CardSection>
         <CardSection title={t("settings.sectionPatients")} description={t("settings.patientsLead")}>

@@ -45,6 +45,25 @@ describe("clinic settings", () => {
     });
   });
 
+  it("saves the billing settings: prices with or without tax, rounding, receipt paper", async () => {
+    const { user, backend } = await openSettings();
+    const before = backend.settings;
+    if (!before) throw new Error("no clinic");
+    const includeTax = screen.getByTestId("settings-prices-include-tax");
+    expect(includeTax).toHaveProperty("checked", before.prices_include_tax);
+    expect(includeTax).toHaveAccessibleDescription(/On: a price of 122.00 at 22 % is 100.00 plus 22.00 tax/);
+    expect(screen.getByTestId("settings-rounding")).toHaveValue(before.rounding);
+    expect(screen.getByTestId("settings-rounding")).toHaveAccessibleDescription(/banker's rounding/);
+    expect(screen.getByTestId("settings-receipt-paper")).toHaveValue(before.receipt_paper);
+    await user.click(includeTax);
+    await user.selectOptions(screen.getByTestId("settings-rounding"), "Half even: 2.345 → 2.34, 2.355 → 2.36");
+    await user.selectOptions(screen.getByTestId("settings-receipt-paper"), "80 mm thermal roll");
+    await user.click(screen.getByTestId("settings-save"));
+    expect(await screen.findByTestId("settings-saved")).toHaveTextContent("Settings saved.");
+    expect(backend.settings).toMatchObject({ prices_include_tax: !before.prices_include_tax, rounding: "half_even", receipt_paper: "roll80", name: before.name });
+    expect(backend.calls.filter((c) => c.name === "update_clinic_settings").at(-1)?.input).toMatchObject({ prices_include_tax: !before.prices_include_tax, rounding: "half_even", receipt_paper: "roll80" });
+  });
+
   it("shows a Rust field error next to its field", async () => {
     const { user, backend } = await openSettings();
     backend.failNext("update_clinic_settings", { code: "validation", message: "the locale is a language tag such as en, en-GB or it-IT", field: "locale" });

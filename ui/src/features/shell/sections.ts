@@ -3,13 +3,19 @@
 // the commands anyway). A section may own further routes (a chart, a form), each with the
 // permission it needs on top of the section's.
 import type { LucideIcon } from "lucide-react";
-import { Building2, CalendarClock, CalendarDays, ClipboardList, GitMerge, House, Info, KeyRound, Network, Pill, ScrollText, Stethoscope, UserRound, Users } from "lucide-react";
+import { Banknote, Building2, CalendarClock, CalendarDays, ChartColumn, ClipboardList, GitMerge, HandCoins, House, Info, KeyRound, Network, Pill, ReceiptText, ScrollText, Stethoscope, Tags, UserRound, Users } from "lucide-react";
 import type { ComponentType } from "react";
 import type { Permission } from "../../api/generated";
 import { AboutPage } from "../about/AboutPage";
 import { ChangePasswordPage } from "../account/ChangePasswordPage";
 import { AuditPage } from "../audit/AuditPage";
 import { AvailabilityPage } from "../availability/AvailabilityPage";
+import { ClosingPage } from "../billing/ClosingPage";
+import { InvoicePage } from "../billing/InvoicePage";
+import { InvoicesPage } from "../billing/InvoicesPage";
+import { OutstandingPage } from "../billing/OutstandingPage";
+import { PriceListPage } from "../billing/PriceListPage";
+import { RevenueReportPage } from "../billing/RevenueReportPage";
 import { HomePage } from "../home/HomePage";
 import { MergePatientsPage } from "../patients/MergePatientsPage";
 import { PatientChartPage } from "../patients/PatientChartPage";
@@ -24,7 +30,7 @@ import { DepartmentsPage } from "../staff/DepartmentsPage";
 import { StaffPage } from "../staff/StaffPage";
 import { UsersPage } from "../users/UsersPage";
 
-export type SectionId = "home" | "today" | "calendar" | "availability" | "patients" | "staff" | "users" | "departments" | "merge" | "settings" | "medications" | "audit" | "account" | "about";
+export type SectionId = "home" | "today" | "calendar" | "availability" | "patients" | "staff" | "users" | "departments" | "merge" | "settings" | "medications" | "audit" | "account" | "about" | "prices" | "outstanding" | "closing" | "revenue" | "invoices";
 
 export interface SubRoute {
   /** A wouter pattern, e.g. `/patients/:id`. */
@@ -66,6 +72,19 @@ export const SECTIONS: readonly Section[] = [
   },
   { id: "staff", path: "/staff", permission: null, group: "main", icon: Stethoscope, component: StaffPage },
   { id: "availability", path: "/availability", permission: "schedule.write", group: "main", icon: CalendarClock, component: AvailabilityPage },
+  {
+    id: "invoices",
+    path: "/billing",
+    permission: "billing.read",
+    group: "main",
+    icon: ReceiptText,
+    component: InvoicesPage,
+    routes: [{ path: "/billing/invoices/:id", permission: null, component: InvoicePage }],
+  },
+  { id: "outstanding", path: "/billing/outstanding", permission: "billing.read", group: "main", icon: HandCoins, component: OutstandingPage },
+  { id: "closing", path: "/billing/closing", permission: "billing.write", group: "main", icon: Banknote, component: ClosingPage },
+  { id: "revenue", path: "/billing/reports", permission: "reports.finance", group: "main", icon: ChartColumn, component: RevenueReportPage },
+  { id: "prices", path: "/billing/prices", permission: "pricelist.manage", group: "main", icon: Tags, component: PriceListPage },
   { id: "users", path: "/users", permission: "users.manage", group: "admin", icon: Users, component: UsersPage },
   { id: "departments", path: "/departments", permission: "users.manage", group: "admin", icon: Network, component: DepartmentsPage },
   { id: "merge", path: "/patients/merge", permission: "patients.merge", group: "admin", icon: GitMerge, component: MergePatientsPage },
