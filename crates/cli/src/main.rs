@@ -10,8 +10,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod bench;
+mod bench_billing;
 mod bench_records;
 mod bench_schedule;
+mod write_loop;
 
 #[derive(Parser)]
 #[command(
@@ -71,6 +73,24 @@ enum Command {
     Bench(BenchCommand),
     /// List the command registry: names, permissions, input schemas.
     Commands,
+    /// Crash-safety test driver, for a THROWAWAY clinic only: issues and pays invoices in a
+    /// loop through the real commands, as the accountant `write.loop` (created, or given a
+    /// new random password, by the built-in administrator) for the patient "Crash
+    /// Write-Loop" with four LOOP-* price list entries (created when missing). Each round:
+    /// a draft, 1–3 lines, issue, a payment (a third of them half the total), each its own
+    /// transaction. After every committed command one line is printed and flushed:
+    /// `ready <workstation>`, `draft <invoice>`, `line <invoice> <line>`,
+    /// `issued <invoice> <number> <lines> <total>`, `paid <payment> <receipt> <amount>
+    /// <invoice>`, and `done <n>` at the end. Issued invoices and payments are never
+    /// deleted: do not run it on a real clinic's database.
+    WriteLoop {
+        /// Rounds to run; without it, until the process is stopped.
+        #[arg(long)]
+        count: Option<u64>,
+        /// The same seed gives the same lines, quantities and payments.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Run one registry command as a user: same checks and audit as the desktop app.
     Call {
         name: String,
@@ -139,6 +159,29 @@ enum BenchCommand {
         #[arg(long)]
         dir: Option<PathBuf>,
         /// Also write the results into this Markdown file's records section.
+        #[arg(long)]
+        doc: Option<PathBuf>,
+    },
+    /// The invoice PDF, issue + pay, outstanding balances and the monthly revenue report on
+    /// years of billing.
+    Billing {
+        /// Issued invoices in the benchmark clinic.
+        #[arg(long, default_value_t = 1_000_000)]
+        invoices: usize,
+        /// Patients (default: a tenth of the invoices, 50 to 100000).
+        #[arg(long)]
+        patients: Option<usize>,
+        /// Years of history, ending yesterday.
+        #[arg(long, default_value_t = 5)]
+        years: u32,
+        /// Operations per kind.
+        #[arg(long, default_value_t = 300)]
+        queries: usize,
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        /// Also write the results into this Markdown file's billing section.
         #[arg(long)]
         doc: Option<PathBuf>,
     },
@@ -658,6 +701,51 @@ fn run(cli: Cli) -> Result<Outcome, AppError> {
                 json!({"doctors": made.doctors.len(), "appointments": made.appointments,
                        "first_day": made.first_day.to_string(), "last_day": made.last_day.to_string()}),
             ))
+        }
+        Command::Bench(BenchCommand::Billing {
+            invoices,
+            patients,
+            years,
+            queries,
+            dir,
+            seed,
+            doc,
+        }) => {
+            if *invoices == 0 || *invoices > 20_000_000 {
+                return Err(AppError::field(
+                    "invoices",
+                    "--invoices is between 1 and 20000000",
+                ));
+            }
+            if *years == 0 || *years > 30 {
+                return Err(AppError::field("years", "--years is between 1 and 30"));
+            }
+            if *queries == 0 {
+                return Err(AppError::field("queries", "--queries is at least 1"));
+            }
+            let opts = bench_billing::BillingOptions {
+                invoices: *invoices,
+                patients: patients.unwrap_or_else(|| bench_billing::default_patients(*invoices)),
+                years: *years,
+                queries: *queries,
+                dir: bench_dir(dir.as_ref())?,
+                seed: *seed,
+            };
+            let (rows, facts) = bench_billing::run(&opts, &mut |line| eprintln!("{line}"))?;
+            if let Some(doc) = doc {
+                bench_billing::write_doc(doc, &opts, &rows, &facts)?;
+                eprintln!("wrote {}", doc.display());
+            }
+            Ok(Outcome::Done(
+                bench_billing::markdown(&rows),
+                bench_billing::to_json(&rows),
+            ))
+        }
+        Command::WriteLoop { count, seed } => {
+            let ws = open(&cli)?;
+            let mut stdout = std::io::stdout().lock();
+            let done = write_loop::run(&ws, *count, *seed, &mut stdout)?;
+            Ok(Outcome::Done(String::new(), json!({"paid": done})))
         }
         Command::Bench(BenchCommand::Records {
             encounters,

@@ -2342,6 +2342,79 @@ fn the_records_benchmark_runs_end_to_end_on_a_small_chart() {
 }
 
 #[test]
+fn the_billing_benchmark_runs_end_to_end_on_a_small_clinic() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("BENCHMARKS.md");
+    std::fs::write(&doc, "# Benchmarks\n\nKept above.\n").unwrap();
+    let run = || {
+        ok_json(
+            bin()
+                .args([
+                    "--json",
+                    "bench",
+                    "billing",
+                    "--invoices",
+                    "300",
+                    "--queries",
+                    "5",
+                    "--dir",
+                ])
+                .arg(dir.path())
+                .arg("--doc")
+                .arg(&doc),
+        )
+    };
+    let out = run();
+    let rows = out.as_array().unwrap();
+    let works: Vec<&str> = rows.iter().map(|r| r["work"].as_str().unwrap()).collect();
+    assert_eq!(works.len(), 8, "{out}");
+    for (i, start) in [
+        "invoice_pdf command",
+        "render_document",
+        "— the pdf crate alone",
+        "issue + pay",
+        "— issue_invoice alone",
+        "— record_payment alone",
+        "list_outstanding",
+        "revenue_report by month",
+    ]
+    .iter()
+    .enumerate()
+    {
+        assert!(works[i].starts_with(start), "{works:?}");
+    }
+    for row in rows {
+        assert!(row["p99_ms"].as_f64().unwrap() > 0.0, "{row}");
+    }
+    assert_eq!(rows[0]["budget_ms"], 20.0);
+    assert_eq!(rows[3]["budget_ms"], 10.0);
+    assert!(
+        rows[0]["note"].as_str().unwrap().contains("of the 300"),
+        "{}",
+        rows[0]
+    );
+    assert!(
+        rows[7]["note"].as_str().unwrap().contains("months"),
+        "{}",
+        rows[7]
+    );
+    let written = std::fs::read_to_string(&doc).unwrap();
+    assert!(
+        written.starts_with("# Benchmarks\n\nKept above."),
+        "{written}"
+    );
+    assert!(written.contains("<!-- billing:begin -->") && written.contains("## Billing"));
+    // The second run reuses the clinic (and its earlier run's invoices stay numbered).
+    let again = run();
+    assert!(
+        again[0]["note"].as_str().unwrap().contains("of the 325"),
+        "{}",
+        again[0]
+    );
+    assert_eq!(written.matches("<!-- billing:begin -->").count(), 1);
+}
+
+#[test]
 fn generate_schedule_needs_patients_first() {
     let clinic = Clinic::new();
     fails(

@@ -7,6 +7,7 @@
 mod closing;
 mod credit;
 pub(crate) mod demo;
+pub mod generate;
 mod invoices;
 pub mod money;
 mod payments;
