@@ -23,14 +23,7 @@ pub struct BillingOptions {
     pub seed: u64,
 }
 
-pub struct Row {
-    pub work: &'static str,
-    pub budget_ms: Option<f64>,
-    pub p50: Duration,
-    pub p95: Duration,
-    pub p99: Duration,
-    pub note: String,
-}
+pub use crate::bench_schedule::Row;
 
 /// What the run found and did, for the document.
 pub struct Facts {
@@ -505,29 +498,7 @@ pub fn run(
     Ok((rows, facts))
 }
 
-pub fn markdown(rows: &[Row]) -> String {
-    let mut out = String::from(
-        "| work | p50 | p95 | p99 | budget (p99) | verdict | note |\n|---|---:|---:|---:|---:|---|---|\n",
-    );
-    for r in rows {
-        let (budget, verdict) = match r.budget_ms {
-            Some(b) => (
-                format!("{b:.0} ms"),
-                if ms(r.p99) < b { "PASS" } else { "MISS" },
-            ),
-            None => ("—".into(), "—"),
-        };
-        out.push_str(&format!(
-            "| {} | {:.3} ms | {:.3} ms | {:.3} ms | {budget} | {verdict} | {} |\n",
-            r.work,
-            ms(r.p50),
-            ms(r.p95),
-            ms(r.p99),
-            r.note
-        ));
-    }
-    out
-}
+pub use crate::bench_schedule::markdown;
 
 pub fn to_json(rows: &[Row]) -> Value {
     Value::Array(
