@@ -1,5 +1,6 @@
 //! The ClinicDesk desktop shell: opens the workstation's encrypted store and forwards every
-//! UI request to the core's command registry. No clinic rule lives here.
+//! UI request to the core's command registry, and runs sync in the background. No clinic
+//! rule lives here.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 use clinicdesk_core::keys::{KeyFile, KeySource, Keychain};
@@ -72,6 +73,12 @@ fn main() {
                     }));
                 }
                 Err(e) => tracing::error!("cannot open the clinic database: {e}"),
+            }
+            if let Ok(ws) = &desk {
+                // Sync with the central server in the background (it waits quietly while
+                // sync is not enabled; the settings screen wakes it).
+                let runtime = tauri::async_runtime::handle().inner().clone();
+                app.manage(clinicdesk_sync::BackgroundSync::start(ws, runtime));
             }
             app.manage(Desk(desk));
             Ok(())

@@ -13,6 +13,8 @@ mod bench;
 mod bench_billing;
 mod bench_records;
 mod bench_schedule;
+mod bench_sync;
+mod sync_cmd;
 mod write_loop;
 
 #[derive(Parser)]
@@ -91,6 +93,9 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Sync with the central PostgreSQL server (docs/SYNC.md).
+    #[command(subcommand)]
+    Sync(SyncCommand),
     /// Run one registry command as a user: same checks and audit as the desktop app.
     Call {
         name: String,
@@ -102,6 +107,48 @@ enum Command {
         #[arg(long, default_value = "{}")]
         input: String,
     },
+}
+
+#[derive(Args)]
+struct SyncServerArgs {
+    /// The central server, e.g. postgres://clinicdesk@db.clinic.local/clinicdesk?sslmode=require
+    /// (default: the workstation's sync settings).
+    #[arg(long, env = "CLINICDESK_SYNC_URL")]
+    url: Option<String>,
+    /// Read the server password from stdin (default: the OS keychain, as set in the app).
+    #[arg(long)]
+    password_stdin: bool,
+}
+
+#[derive(Subcommand)]
+enum SyncCommand {
+    /// Create or upgrade the central schema (run once, by the role that owns it).
+    Migrate {
+        #[command(flatten)]
+        server: SyncServerArgs,
+    },
+    /// Pull everything new and push everything pending, then exit. A --db that does not
+    /// exist yet is created: a new workstation joins the clinic by pulling it.
+    Once {
+        #[command(flatten)]
+        server: SyncServerArgs,
+        /// This workstation's name on the server (default: the settings').
+        #[arg(long)]
+        name: Option<String>,
+        /// No progress lines on stderr.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Stay connected: pull as soon as another workstation pushes, push this one's changes,
+    /// reconnect after failures; ends when stdin closes.
+    Watch {
+        #[command(flatten)]
+        server: SyncServerArgs,
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// The sync status: pending changes, last sync, last error, open conflicts.
+    Status,
 }
 
 #[derive(Subcommand)]
@@ -182,6 +229,28 @@ enum BenchCommand {
         #[arg(long, default_value_t = 7)]
         seed: u64,
         /// Also write the results into this Markdown file's billing section.
+        #[arg(long)]
+        doc: Option<PathBuf>,
+    },
+    /// Push and pull a backlog through a real PostgreSQL, and the fan-out between two
+    /// connected workstations (a throwaway database is created and dropped).
+    Sync {
+        /// Changes in the backlog.
+        #[arg(long, default_value_t = 100_000)]
+        changes: usize,
+        /// Timed fan-out writes.
+        #[arg(long, default_value_t = 40)]
+        fanout: usize,
+        /// A PostgreSQL server the bench may create a database on.
+        #[arg(
+            long,
+            env = "CLINICDESK_TEST_PG_URL",
+            default_value = "postgres://postgres@127.0.0.1:5432/test"
+        )]
+        url: String,
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        /// Also write the results into this Markdown file's sync section.
         #[arg(long)]
         doc: Option<PathBuf>,
     },
@@ -438,6 +507,84 @@ fn create_and<T>(
         }
     }
     result
+}
+
+fn run_sync(cli: &Cli, cmd: &SyncCommand) -> Result<Outcome, AppError> {
+    let password =
+        |server: &SyncServerArgs| -> Result<Option<zeroize::Zeroizing<String>>, AppError> {
+            if server.password_stdin {
+                Ok(Some(zeroize::Zeroizing::new(read_secret(
+                    "--password-stdin",
+                    "password",
+                )?)))
+            } else {
+                Ok(None)
+            }
+        };
+    let (text, value) = match cmd {
+        SyncCommand::Migrate { server } => {
+            let url = server.url.as_deref().ok_or_else(|| {
+                AppError::field("url", "--url is required: the central database to prepare")
+            })?;
+            sync_cmd::migrate(url, password(server)?)?
+        }
+        SyncCommand::Once {
+            server,
+            name,
+            quiet,
+        } => {
+            let ws = open_or_join(cli, server.url.is_some())?;
+            let target = sync_cmd::target(
+                &ws,
+                server.url.as_deref(),
+                name.as_deref(),
+                password(server)?,
+            )?;
+            sync_cmd::once(ws, &target, *quiet || cli.json)?
+        }
+        SyncCommand::Watch { server, name } => {
+            let ws = open_or_join(cli, server.url.is_some())?;
+            let target = sync_cmd::target(
+                &ws,
+                server.url.as_deref(),
+                name.as_deref(),
+                password(server)?,
+            )?;
+            sync_cmd::watch(ws, &target)?
+        }
+        SyncCommand::Status => {
+            let ws = open(cli)?;
+            let status = admin(&ws, "get_sync_status", json!({}))?;
+            let text = format!(
+                "sync {}; {} changes pending; last sync {}; {} open conflicts{}",
+                if status["enabled"] == true {
+                    "enabled"
+                } else {
+                    "not set up"
+                },
+                status["pending"],
+                status["last_sync_at"].as_str().unwrap_or("never"),
+                status["conflicts"],
+                status["last_error"]
+                    .as_str()
+                    .map(|e| format!("; last error: {e}"))
+                    .unwrap_or_default()
+            );
+            (text, status)
+        }
+    };
+    Ok(Outcome::Done(text, value))
+}
+
+/// The workstation's database; with `join`, a missing one is created (empty, to be filled
+/// by the first pull).
+fn open_or_join(cli: &Cli, join: bool) -> Result<Workstation, AppError> {
+    let db = db_path(cli)?;
+    if db.exists() || !join {
+        return open(cli);
+    }
+    let key = key_source(cli, &db).load_or_create()?;
+    Workstation::open(&db, key)
 }
 
 fn admin(ws: &Workstation, name: &str, input: Value) -> Result<Value, AppError> {
@@ -741,6 +888,36 @@ fn run(cli: Cli) -> Result<Outcome, AppError> {
                 bench_billing::to_json(&rows),
             ))
         }
+        Command::Bench(BenchCommand::Sync {
+            changes,
+            fanout,
+            url,
+            dir,
+            doc,
+        }) => {
+            if *changes == 0 || *fanout == 0 {
+                return Err(AppError::field(
+                    "changes",
+                    "--changes and --fanout are at least 1",
+                ));
+            }
+            let opts = bench_sync::SyncBenchOptions {
+                changes: *changes,
+                fanout: *fanout,
+                url: url.clone(),
+                dir: bench_dir(dir.as_ref())?,
+            };
+            let rows = bench_sync::run(&opts, &mut |line| eprintln!("{line}"))?;
+            if let Some(doc) = doc {
+                bench_sync::write_doc(doc, &opts, &rows)?;
+                eprintln!("wrote {}", doc.display());
+            }
+            Ok(Outcome::Done(
+                bench_sync::markdown(&rows),
+                bench_sync::to_json(&rows),
+            ))
+        }
+        Command::Sync(cmd) => run_sync(&cli, cmd),
         Command::WriteLoop { count, seed } => {
             let ws = open(&cli)?;
             let mut stdout = std::io::stdout().lock();

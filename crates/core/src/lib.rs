@@ -23,6 +23,7 @@ pub mod registry;
 pub mod scheduling;
 pub mod staff;
 pub mod store;
+pub mod sync;
 mod workstation;
 
 pub use error::{AppError, AppResult, ErrorCode};

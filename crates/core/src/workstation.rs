@@ -7,6 +7,7 @@ use crate::error::{AppError, AppResult, ErrorCode};
 use crate::keys::DbKey;
 use crate::registry::{registry, Access, Actor, Ctx};
 use crate::store::Store;
+use crate::sync::SyncDriver;
 use serde_json::Value;
 use std::path::Path;
 use std::sync::Arc;
@@ -26,6 +27,7 @@ pub struct Workstation {
     store: Store,
     clock: Arc<dyn Clock>,
     pub(crate) sessions: Sessions,
+    sync_driver: std::sync::RwLock<Option<Arc<dyn SyncDriver>>>,
 }
 
 impl std::fmt::Debug for Workstation {
@@ -67,11 +69,24 @@ impl Workstation {
             store,
             clock,
             sessions: Sessions::default(),
+            sync_driver: std::sync::RwLock::new(None),
         }
     }
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// Installs the connection to the central server (the shell or `clinicdesk sync`).
+    pub fn set_sync_driver(&self, driver: Arc<dyn SyncDriver>) {
+        *self.sync_driver.write().unwrap_or_else(|p| p.into_inner()) = Some(driver);
+    }
+
+    pub fn sync_driver(&self) -> Option<Arc<dyn SyncDriver>> {
+        self.sync_driver
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {

@@ -80,14 +80,81 @@ impl CentralServer {
             .max_connections(MAX_CONNECTIONS)
             .acquire_timeout(ACQUIRE_TIMEOUT)
             .connect_lazy_with(options);
-        central_migrator()
+        let server = CentralServer { pool };
+        server.check_schema().await?;
+        Ok(server)
+    }
+
+    /// Applies pending central migrations (embedded in the binary); returns the versions
+    /// applied now. Run once per upgrade by the role that owns the schema
+    /// (`clinicdesk sync migrate`). Migrations take an advisory lock, so concurrent runs
+    /// are safe. A database migrated further than this build knows is refused.
+    pub async fn migrate(url: &str) -> Result<Vec<i64>, SyncError> {
+        let options = PgConnectOptions::from_str(url).map_err(SyncError::InvalidUrl)?;
+        let pool = PgPoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(CONNECT_TIMEOUT)
+            .connect_with(options)
+            .await
+            .map_err(SyncError::Connect)?;
+        let before = applied_versions(&pool).await.unwrap_or_default();
+        let result = central_migrator()
             .run(&pool)
             .await
             .map_err(|error| match error {
                 MigrateError::VersionMissing(version) => SyncError::SchemaTooNew { version },
                 other => SyncError::Migration(other),
-            })?;
-        Ok(CentralServer { pool })
+            });
+        let after = applied_versions(&pool).await.unwrap_or_default();
+        pool.close().await;
+        result?;
+        Ok(after.into_iter().filter(|v| !before.contains(v)).collect())
+    }
+
+    /// Refuses a schema that is behind this build (run `sync migrate`) or ahead of it
+    /// (update this workstation).
+    async fn check_schema(&self) -> Result<(), SyncError> {
+        let applied = applied_versions(&self.pool).await?;
+        let known: Vec<i64> = central_migrator().iter().map(|m| m.version).collect();
+        if let Some(unknown) = applied.iter().find(|v| !known.contains(v)) {
+            return Err(SyncError::SchemaTooNew { version: *unknown });
+        }
+        if let Some(missing) = known.iter().find(|v| !applied.contains(v)) {
+            return Err(SyncError::SchemaNotMigrated { missing: *missing });
+        }
+        Ok(())
+    }
+
+    /// The newest central migration applied.
+    pub async fn schema_version(&self) -> Result<i64, SyncError> {
+        Ok(applied_versions(&self.pool)
+            .await?
+            .into_iter()
+            .max()
+            .unwrap_or(0))
+    }
+
+    /// What "Test connection" shows: server version, schema version, counts.
+    pub async fn check(&self) -> Result<clinicdesk_core::sync::ServerCheck, SyncError> {
+        let version: String = sqlx::query_scalar("SHOW server_version")
+            .fetch_one(&self.pool)
+            .await?;
+        let (workstations, changes): (i64, i64) = sqlx::query_as(
+            "SELECT (SELECT count(*) FROM clinicdesk.workstations),
+                    (SELECT COALESCE(max(server_seq), 0) FROM clinicdesk.changes)",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(clinicdesk_core::sync::ServerCheck {
+            server_version: format!(
+                "PostgreSQL {}",
+                version.split_whitespace().next().unwrap_or(&version)
+            ),
+            schema_version: self.schema_version().await?,
+            workstations,
+            changes,
+            round_trip_ms: 0.0,
+        })
     }
 
     /// Closes the pool, waiting for connections in use to be returned.
@@ -101,18 +168,36 @@ impl CentralServer {
         &self,
         id: Uuid,
         name: &str,
+        code: Option<&str>,
     ) -> Result<Workstation, SyncError> {
         let name = name.trim();
         if name.is_empty() {
             return Err(SyncError::EmptyWorkstationName);
         }
+        if let Some(code) = code {
+            let other: Option<String> = sqlx::query_scalar(
+                "SELECT name FROM clinicdesk.workstations WHERE code = $1 AND id <> $2",
+            )
+            .bind(code)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+            if let Some(other) = other {
+                return Err(SyncError::WorkstationCodeTaken {
+                    code: code.to_owned(),
+                    other,
+                });
+            }
+        }
         let row = sqlx::query(
-            "INSERT INTO clinicdesk.workstations (id, name) VALUES ($1, $2)
-             ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, last_seen_at = now()
+            "INSERT INTO clinicdesk.workstations (id, name, code) VALUES ($1, $2, $3)
+             ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name,
+                 code = COALESCE(EXCLUDED.code, clinicdesk.workstations.code), last_seen_at = now()
              RETURNING id, name, first_seen_at, last_seen_at",
         )
         .bind(id)
         .bind(name)
+        .bind(code)
         .fetch_one(&self.pool)
         .await?;
         Ok(Workstation {
@@ -182,13 +267,19 @@ impl CentralServer {
         after_server_seq: i64,
         exclude_workstation: Uuid,
         limit: i64,
-    ) -> Result<Vec<PulledChange>, SyncError> {
+    ) -> Result<PullPage, SyncError> {
         if limit < 1 {
             return Err(SyncError::InvalidPullLimit(limit));
         }
+        // One snapshot for the page and the head: a push committing between the two reads
+        // could otherwise be skipped by a cursor moved to the head.
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            .execute(&mut *tx)
+            .await?;
         let rows = sqlx::query(
             "SELECT server_seq, received_at, change_id, hlc, workstation_id, table_name,
-                    row_id, op, row_data
+                    row_id, op, row_data, field_hlcs
              FROM clinicdesk.changes
              WHERE server_seq > $1 AND workstation_id <> $2
              ORDER BY server_seq
@@ -197,13 +288,111 @@ impl CentralServer {
         .bind(after_server_seq)
         .bind(exclude_workstation)
         .bind(limit)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *tx)
         .await?;
-        rows.iter()
+        let changes: Vec<PulledChange> = rows
+            .iter()
             .map(pulled_change)
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(SyncError::from)
+            .collect::<Result<_, sqlx::Error>>()?;
+        let full = i64::try_from(changes.len()).unwrap_or(i64::MAX) >= limit;
+        let cursor = if full {
+            changes.last().map_or(after_server_seq, |c| c.server_seq)
+        } else {
+            let head: Option<i64> =
+                sqlx::query_scalar("SELECT max(server_seq) FROM clinicdesk.changes")
+                    .fetch_one(&mut *tx)
+                    .await?;
+            head.unwrap_or(0).max(after_server_seq)
+        };
+        tx.commit().await?;
+        Ok(PullPage { changes, cursor })
     }
+
+    /// Stores audit entries of workstations, idempotently; returns how many were new.
+    pub async fn push_audit(&self, entries: &[AuditRecord]) -> Result<u64, SyncError> {
+        let mut inserted = 0;
+        for batch in entries.chunks(PUSH_BATCH_ROWS) {
+            let col = |f: fn(&AuditRecord) -> Option<String>| -> Vec<Option<String>> {
+                batch.iter().map(f).collect()
+            };
+            let result = sqlx::query(
+                "INSERT INTO clinicdesk.audit_entries
+                     (workstation_id, seq, id, at, actor_id, actor_name, actor_role, action,
+                      outcome, record_table, record_id, detail, prev_hmac, hmac)
+                 SELECT * FROM UNNEST($1::uuid[], $2::bigint[], $3::text[], $4::text[],
+                     $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
+                     $11::text[], $12::text[], $13::text[], $14::text[])
+                 ON CONFLICT (workstation_id, seq) DO NOTHING",
+            )
+            .bind(
+                batch
+                    .iter()
+                    .map(|e| e.workstation_id)
+                    .collect::<Vec<Uuid>>(),
+            )
+            .bind(batch.iter().map(|e| e.seq).collect::<Vec<i64>>())
+            .bind(col(|e| Some(e.id.clone())))
+            .bind(col(|e| Some(e.at.clone())))
+            .bind(col(|e| e.actor_id.clone()))
+            .bind(col(|e| Some(e.actor_name.clone())))
+            .bind(col(|e| e.actor_role.clone()))
+            .bind(col(|e| Some(e.action.clone())))
+            .bind(col(|e| Some(e.outcome.clone())))
+            .bind(col(|e| e.record_table.clone()))
+            .bind(col(|e| e.record_id.clone()))
+            .bind(col(|e| Some(e.detail.clone())))
+            .bind(col(|e| Some(e.prev_hmac.clone())))
+            .bind(col(|e| Some(e.hmac.clone())))
+            .execute(&self.pool)
+            .await?;
+            inserted += result.rows_affected();
+        }
+        Ok(inserted)
+    }
+}
+
+/// One page of [`CentralServer::pull`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct PullPage {
+    pub changes: Vec<PulledChange>,
+    /// The cursor to store once these changes are applied: the last change's server_seq
+    /// for a full page, else the newest committed server_seq (so a workstation whose newest
+    /// changes are all its own moves past them).
+    pub cursor: i64,
+}
+
+/// A workstation's audit entry as stored centrally (the local `audit_log` columns).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, Serialize)]
+pub struct AuditRecord {
+    pub workstation_id: Uuid,
+    pub seq: i64,
+    pub id: String,
+    pub at: String,
+    pub actor_id: Option<String>,
+    pub actor_name: String,
+    pub actor_role: Option<String>,
+    pub action: String,
+    pub outcome: String,
+    pub record_table: Option<String>,
+    pub record_id: Option<String>,
+    pub detail: String,
+    pub prev_hmac: String,
+    pub hmac: String,
+}
+
+async fn applied_versions(pool: &PgPool) -> Result<Vec<i64>, SyncError> {
+    let exists: bool = sqlx::query_scalar("SELECT to_regclass($1) IS NOT NULL")
+        .bind(MIGRATIONS_TABLE)
+        .fetch_one(pool)
+        .await?;
+    if !exists {
+        return Ok(Vec::new());
+    }
+    Ok(sqlx::query_scalar(
+        "SELECT version FROM clinicdesk._sqlx_migrations WHERE success ORDER BY version",
+    )
+    .fetch_all(pool)
+    .await?)
 }
 
 fn central_migrator() -> Migrator {
@@ -222,20 +411,22 @@ async fn insert_batch(
     let hlcs: Vec<&str> = batch.iter().map(|c| c.hlc.as_str()).collect();
     let workstations: Vec<Uuid> = batch.iter().map(|c| c.workstation_id).collect();
     let tables: Vec<&str> = batch.iter().map(|c| c.table_name.as_str()).collect();
-    let rows: Vec<Uuid> = batch.iter().map(|c| c.row_id).collect();
+    let rows: Vec<&str> = batch.iter().map(|c| c.row_id.as_str()).collect();
     let ops: Vec<&str> = batch.iter().map(|c| c.op.as_str()).collect();
     let data: Vec<Option<&serde_json::Value>> = batch.iter().map(|c| c.row_data.as_ref()).collect();
+    let fields: Vec<Option<&serde_json::Value>> =
+        batch.iter().map(|c| c.field_hlcs.as_ref()).collect();
     // One statement per batch: seven arrays instead of seven parameters per row. ORDER BY
     // the array position so server_seq follows the order the workstation logged them in.
     let result = sqlx::query(
         "INSERT INTO clinicdesk.changes
-             (change_id, hlc, workstation_id, table_name, row_id, op, row_data)
-         SELECT change_id, hlc, workstation_id, table_name, row_id, op, row_data
-         FROM UNNEST($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::uuid[],
-                     $6::text[], $7::jsonb[])
+             (change_id, hlc, workstation_id, table_name, row_id, op, row_data, field_hlcs)
+         SELECT change_id, hlc, workstation_id, table_name, row_id, op, row_data, field_hlcs
+         FROM UNNEST($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[],
+                     $6::text[], $7::jsonb[], $8::jsonb[])
               WITH ORDINALITY
               AS pushed (change_id, hlc, workstation_id, table_name, row_id, op, row_data,
-                         position)
+                         field_hlcs, position)
          ORDER BY position
          ON CONFLICT (change_id) DO NOTHING",
     )
@@ -246,6 +437,7 @@ async fn insert_batch(
     .bind(&rows)
     .bind(&ops)
     .bind(&data)
+    .bind(&fields)
     .execute(&mut **tx)
     .await?;
     Ok(result.rows_affected())
@@ -268,6 +460,7 @@ fn pulled_change(row: &PgRow) -> Result<PulledChange, sqlx::Error> {
             row_id: row.try_get("row_id")?,
             op,
             row_data: row.try_get("row_data")?,
+            field_hlcs: row.try_get("field_hlcs")?,
         },
     })
 }

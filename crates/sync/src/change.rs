@@ -63,10 +63,15 @@ pub struct Change {
     pub workstation_id: Uuid,
     /// The synced table the row belongs to (a plain lowercase identifier).
     pub table_name: String,
-    pub row_id: Uuid,
+    /// The row's id (a UUIDv7 for rows minted by a workstation; a few seeded rows have
+    /// fixed text ids such as `tax-standard`).
+    pub row_id: String,
     pub op: ChangeOp,
     /// The whole row after the change as a JSON object; `None` for a delete.
     pub row_data: Option<serde_json::Value>,
+    /// Column name -> HLC of the last change to that column (per-field last writer wins).
+    #[serde(default)]
+    pub field_hlcs: Option<serde_json::Value>,
 }
 
 impl Change {
@@ -86,6 +91,17 @@ impl Change {
             return Err(invalid(
                 "table_name must be a lowercase identifier (a-z, 0-9, _; starting with a letter)",
             ));
+        }
+        if self.row_id.is_empty() || self.row_id.len() > 100 {
+            return Err(invalid("row_id must be 1–100 characters"));
+        }
+        if let Some(fields) = &self.field_hlcs {
+            let serde_json::Value::Object(map) = fields else {
+                return Err(invalid("field_hlcs must be a JSON object"));
+            };
+            if map.values().any(|v| !v.as_str().is_some_and(is_valid_hlc)) {
+                return Err(invalid("every field_hlcs value must be an HLC"));
+            }
         }
         match (self.op, &self.row_data) {
             (ChangeOp::Delete, None) => Ok(()),
@@ -155,9 +171,10 @@ mod tests {
             hlc: format!("1763769600000-00000-{NODE}"),
             workstation_id: Uuid::parse_str(NODE).unwrap(),
             table_name: "patients".into(),
-            row_id: Uuid::now_v7(),
+            row_id: Uuid::now_v7().to_string(),
             op,
             row_data,
+            field_hlcs: None,
         }
     }
 
@@ -172,9 +189,10 @@ mod tests {
                 "hlc": c.hlc,
                 "workstation_id": NODE,
                 "table_name": "patients",
-                "row_id": c.row_id.to_string(),
+                "row_id": c.row_id,
                 "op": "delete",
                 "row_data": null,
+                "field_hlcs": null,
             })
         );
         let back: Change = serde_json::from_value(value).unwrap();

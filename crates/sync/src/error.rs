@@ -19,6 +19,20 @@ pub enum SyncError {
     )]
     SchemaTooNew { version: i64 },
 
+    /// The central database lacks migrations this build needs: it must be prepared first.
+    #[error(
+        "the central database is not prepared for this version of ClinicDesk (migration \
+         {missing} is missing): run `clinicdesk sync migrate --url …` as its owner"
+    )]
+    SchemaNotMigrated { missing: i64 },
+
+    /// Another workstation already syncs with this workstation's code.
+    #[error(
+        "this workstation's code {code} (the prefix of its patient numbers and invoice \
+         series) is already used by workstation {other:?}: it must be changed before syncing"
+    )]
+    WorkstationCodeTaken { code: String, other: String },
+
     /// Applying the central migrations failed.
     #[error("cannot prepare the central database: {0}")]
     Migration(#[source] sqlx::migrate::MigrateError),
@@ -42,6 +56,11 @@ pub enum SyncError {
     /// A notification on the changes channel did not carry the expected payload.
     #[error("unexpected payload on the changes channel: {0}")]
     InvalidNotification(#[source] serde_json::Error),
+
+    /// The local store refused or failed (its message says why, e.g. "update this
+    /// workstation" when another workstation sent data of a newer ClinicDesk).
+    #[error("{0}")]
+    Local(String),
 
     /// Any other database failure (connection lost mid-way, constraint, ...).
     #[error("central database error: {0}")]

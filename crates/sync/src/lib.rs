@@ -8,15 +8,19 @@
 //! The server numbers changes in arrival order (`server_seq`); a workstation pulls others'
 //! changes after the last `server_seq` it has applied.
 //!
+//! [`SyncEngine`] is one workstation's side of the protocol (push, pull and merge, and the
+//! LISTEN/NOTIFY `watch`); [`BackgroundSync`] runs it in the desktop app.
+//!
 //! ```no_run
 //! # async fn demo(url: &str, me: uuid::Uuid, outbox: Vec<clinicdesk_sync::Change>)
 //! # -> Result<(), clinicdesk_sync::SyncError> {
 //! use clinicdesk_sync::CentralServer;
 //!
-//! let server = CentralServer::connect(url).await?; // applies pending central migrations
-//! server.register_workstation(me, "Reception 1").await?;
+//! CentralServer::migrate(url).await?; // once, by the schema's owner (`clinicdesk sync migrate`)
+//! let server = CentralServer::connect(url).await?; // refuses a schema of another version
+//! server.register_workstation(me, "Reception 1", Some("K7Q")).await?;
 //! let report = server.push(&outbox).await?; // safe to repeat after a crash
-//! let incoming = server.pull(0, me, 1_000).await?;
+//! let incoming = server.pull(0, me, 1_000).await?; // changes + the cursor they cover
 //! # let _ = (report, incoming);
 //! # Ok(())
 //! # }
@@ -25,8 +29,14 @@
 
 mod central;
 mod change;
+mod driver;
+mod engine;
 mod error;
 
-pub use central::{CentralServer, PushReport, Workstation, CHANGES_CHANNEL, PUSH_BATCH_ROWS};
+pub use central::{
+    AuditRecord, CentralServer, PullPage, PushReport, Workstation, CHANGES_CHANNEL, PUSH_BATCH_ROWS,
+};
 pub use change::{Change, ChangeNotification, ChangeOp, PulledChange};
+pub use driver::BackgroundSync;
+pub use engine::{connection_url, Progress, RoundReport, SyncEngine, PAGE, TIMER};
 pub use error::SyncError;

@@ -4,66 +4,19 @@
 //! parallel and re-run cleanly. No server is a failure, never a skip.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::future::Future;
-use std::str::FromStr;
 use std::time::Duration;
 
 use clinicdesk_sync::{
     CentralServer, Change, ChangeNotification, ChangeOp, SyncError, CHANGES_CHANNEL,
 };
 use serde_json::json;
-use sqlx::postgres::{PgConnectOptions, PgListener, PgPool};
-use sqlx::{AssertSqlSafe, ConnectOptions, Connection};
+use sqlx::postgres::{PgListener, PgPool};
 use uuid::Uuid;
 
-const DEFAULT_PG_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
+mod support;
+use support::with_fresh_database;
+
 const WAIT: Duration = Duration::from_secs(10);
-
-fn base_url() -> String {
-    std::env::var("CLINICDESK_TEST_PG_URL").unwrap_or_else(|_| DEFAULT_PG_URL.to_owned())
-}
-
-/// Runs `body` with the URL of a brand-new empty database, then drops that database, also
-/// when `body` panicked (it runs as its own task so the panic can be caught and re-raised).
-async fn with_fresh_database<F, Fut>(body: F)
-where
-    F: FnOnce(String) -> Fut,
-    Fut: Future<Output = ()> + Send + 'static,
-{
-    let base = base_url();
-    let options = PgConnectOptions::from_str(&base)
-        .unwrap_or_else(|e| panic!("CLINICDESK_TEST_PG_URL={base:?} is not a PostgreSQL URL: {e}"));
-    let mut admin = options.connect().await.unwrap_or_else(|e| {
-        panic!(
-            "PostgreSQL is not answering at {base}: {e}\n\
-             The central sync tests need a running server: start PostgreSQL (the test \
-             script does) or point CLINICDESK_TEST_PG_URL at one."
-        )
-    });
-    let name = format!("clinicdesk_test_{}", Uuid::new_v4().simple());
-    sqlx::query(AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&mut admin)
-        .await
-        .unwrap_or_else(|e| panic!("cannot create test database {name} via {base}: {e}"));
-    let url = options.clone().database(&name).to_url_lossy().to_string();
-
-    let outcome = tokio::spawn(body(url)).await;
-
-    // FORCE ends connections the body left open (pools, listeners, a panicked transaction).
-    sqlx::query(AssertSqlSafe(format!(
-        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-    )))
-    .execute(&mut admin)
-    .await
-    .unwrap_or_else(|e| panic!("cannot drop test database {name}: {e}"));
-    let _ = admin.close().await;
-    if let Err(error) = outcome {
-        match error.try_into_panic() {
-            Ok(panic) => std::panic::resume_unwind(panic),
-            Err(error) => panic!("test body did not finish: {error}"),
-        }
-    }
-}
 
 /// A plain pool for looking at the database behind the API's back.
 async fn inspect(url: &str) -> PgPool {
@@ -93,11 +46,12 @@ fn change(workstation: Uuid, n: usize, table: &str) -> Change {
         hlc: hlc(workstation, n),
         workstation_id: workstation,
         table_name: table.to_owned(),
-        row_id: Uuid::now_v7(),
+        row_id: Uuid::now_v7().to_string(),
         op,
         row_data: (op != ChangeOp::Delete).then(|| {
             json!({"n": n, "name": format!("Patient {n}"), "balance": "12.50", "tags": ["a", "b"]})
         }),
+        field_hlcs: None,
     }
 }
 
@@ -105,12 +59,18 @@ fn changes(workstation: Uuid, range: std::ops::Range<usize>, table: &str) -> Vec
     range.map(|n| change(workstation, n, table)).collect()
 }
 
+/// The central schema prepared (`sync migrate`), then a connection as a workstation makes.
+async fn ready(url: &str) -> CentralServer {
+    CentralServer::migrate(url).await.unwrap();
+    CentralServer::connect(url).await.unwrap()
+}
+
 async fn server_with_workstations(url: &str, names: &[&str]) -> (CentralServer, Vec<Uuid>) {
-    let server = CentralServer::connect(url).await.unwrap();
+    let server = ready(url).await;
     let mut ids = Vec::new();
     for name in names {
         let id = Uuid::now_v7();
-        server.register_workstation(id, name).await.unwrap();
+        server.register_workstation(id, name, None).await.unwrap();
         ids.push(id);
     }
     (server, ids)
@@ -135,13 +95,13 @@ fn migration_files() -> i64 {
 #[tokio::test]
 async fn migrations_apply_twice_and_leave_an_ordinary_schema() {
     with_fresh_database(|url| async move {
-        CentralServer::connect(&url).await.unwrap().close().await;
-        CentralServer::connect(&url).await.unwrap().close().await;
+        ready(&url).await.close().await;
+        ready(&url).await.close().await;
         // Workstations starting together race to migrate; the migrator's lock serialises them.
         let racers: Vec<_> = (0..3)
             .map(|_| {
                 let url = url.clone();
-                tokio::spawn(async move { CentralServer::connect(&url).await.map(|_| ()) })
+                tokio::spawn(async move { CentralServer::migrate(&url).await.map(|_| ()) })
             })
             .collect();
         for racer in racers {
@@ -158,10 +118,17 @@ async fn migrations_apply_twice_and_leave_an_ordinary_schema() {
         .await
         .unwrap();
         tables.sort();
-        let expected: Vec<(String, String)> = ["_sqlx_migrations", "changes", "workstations"]
-            .iter()
-            .map(|t| ("clinicdesk".to_owned(), (*t).to_owned()))
-            .collect();
+        let expected: Vec<(String, String)> = [
+            "_sqlx_migrations",
+            "appointment_bookings",
+            "audit_entries",
+            "booking_conflicts",
+            "changes",
+            "workstations",
+        ]
+        .iter()
+        .map(|t| ("clinicdesk".to_owned(), (*t).to_owned()))
+        .collect();
         assert_eq!(tables, expected, "everything lives in schema clinicdesk");
 
         let applied: i64 =
@@ -182,7 +149,7 @@ async fn migrations_apply_twice_and_leave_an_ordinary_schema() {
 #[tokio::test]
 async fn a_database_migrated_by_a_newer_build_is_refused() {
     with_fresh_database(|url| async move {
-        CentralServer::connect(&url).await.unwrap().close().await;
+        ready(&url).await.close().await;
         let db = inspect(&url).await;
         sqlx::query(
             "INSERT INTO clinicdesk._sqlx_migrations
@@ -204,6 +171,12 @@ async fn a_database_migrated_by_a_newer_build_is_refused() {
             ),
             "{error:?}"
         );
+        assert!(
+            error.to_string().contains("update this workstation"),
+            "{error}"
+        );
+        let error = CentralServer::migrate(&url).await.unwrap_err();
+        assert!(matches!(error, SyncError::SchemaTooNew { .. }), "{error:?}");
     })
     .await;
 }
@@ -211,20 +184,25 @@ async fn a_database_migrated_by_a_newer_build_is_refused() {
 #[tokio::test]
 async fn workstations_register_once_and_can_be_renamed() {
     with_fresh_database(|url| async move {
-        let server = CentralServer::connect(&url).await.unwrap();
+        let server = ready(&url).await;
         let id = Uuid::now_v7();
         let first = server
-            .register_workstation(id, "  Reception 1 ")
+            .register_workstation(id, "  Reception 1 ", None)
             .await
             .unwrap();
         assert_eq!(first.name, "Reception 1");
-        let again = server.register_workstation(id, "Front desk").await.unwrap();
+        let again = server
+            .register_workstation(id, "Front desk", None)
+            .await
+            .unwrap();
         assert_eq!(again.id, id);
         assert_eq!(again.name, "Front desk");
         assert_eq!(again.first_seen_at, first.first_seen_at);
         assert!(again.last_seen_at >= first.last_seen_at);
         assert!(matches!(
-            server.register_workstation(Uuid::now_v7(), "   ").await,
+            server
+                .register_workstation(Uuid::now_v7(), "   ", None)
+                .await,
             Err(SyncError::EmptyWorkstationName)
         ));
         let db = inspect(&url).await;
@@ -283,7 +261,7 @@ async fn pull_returns_other_workstations_changes_in_server_order() {
             server.push(batch).await.unwrap();
         }
 
-        let for_a = server.pull(0, a, 100).await.unwrap();
+        let for_a = server.pull(0, a, 100).await.unwrap().changes;
         let expected_for_a: Vec<&Change> = b1.iter().chain(&c1).collect();
         assert_eq!(
             for_a.iter().map(|p| &p.change).collect::<Vec<_>>(),
@@ -292,7 +270,7 @@ async fn pull_returns_other_workstations_changes_in_server_order() {
         );
         assert!(for_a.windows(2).all(|w| w[0].server_seq < w[1].server_seq));
 
-        let for_b = server.pull(0, b, 100).await.unwrap();
+        let for_b = server.pull(0, b, 100).await.unwrap().changes;
         let expected_for_b: Vec<&Change> = a1.iter().chain(&a2).chain(&c1).collect();
         assert_eq!(
             for_b.iter().map(|p| &p.change).collect::<Vec<_>>(),
@@ -303,7 +281,7 @@ async fn pull_returns_other_workstations_changes_in_server_order() {
         let mut cursor = 0;
         let mut paged = Vec::new();
         loop {
-            let page = server.pull(cursor, b, 2).await.unwrap();
+            let page = server.pull(cursor, b, 2).await.unwrap().changes;
             let Some(last) = page.last() else { break };
             assert!(page.len() <= 2);
             cursor = last.server_seq;
@@ -313,7 +291,12 @@ async fn pull_returns_other_workstations_changes_in_server_order() {
 
         // Nothing after the newest change; a cursor past the end is fine too.
         let newest = for_b.last().unwrap().server_seq;
-        assert!(server.pull(newest, b, 100).await.unwrap().is_empty());
+        assert!(server
+            .pull(newest, b, 100)
+            .await
+            .unwrap()
+            .changes
+            .is_empty());
         assert!(matches!(
             server.pull(0, b, 0).await,
             Err(SyncError::InvalidPullLimit(0))
@@ -333,7 +316,7 @@ async fn a_ten_thousand_change_backlog_is_pushed_in_one_go() {
         let report = server.push(&backlog).await.unwrap();
         assert_eq!((report.inserted, report.duplicates), (10_000, 0));
 
-        let pulled = server.pull(0, ws[1], 20_000).await.unwrap();
+        let pulled = server.pull(0, ws[1], 20_000).await.unwrap().changes;
         assert_eq!(pulled.len(), 10_000);
         assert!(
             pulled.iter().map(|p| &p.change).eq(backlog.iter()),
@@ -373,6 +356,7 @@ async fn new_changes_are_announced_on_the_changes_channel() {
             .pull(0, ws[1], 10)
             .await
             .unwrap()
+            .changes
             .iter()
             .map(|p| p.server_seq)
             .collect();
@@ -405,7 +389,7 @@ async fn new_changes_are_announced_on_the_changes_channel() {
         let fresh = change(ws[0], 4, "patients");
         server.push(std::slice::from_ref(&fresh)).await.unwrap();
         let next = next_notification(&mut listener).await;
-        let fresh_seq = server.pull(seqs[3], ws[1], 10).await.unwrap()[0].server_seq;
+        let fresh_seq = server.pull(seqs[3], ws[1], 10).await.unwrap().changes[0].server_seq;
         assert_eq!((next.server_seq, next.count), (fresh_seq, 1));
         assert_eq!(next.table_name, "patients");
     })
@@ -499,7 +483,7 @@ async fn a_push_waits_for_an_earlier_writer_to_commit() {
         .bind(&early.hlc)
         .bind(early.workstation_id)
         .bind(&early.table_name)
-        .bind(early.row_id)
+        .bind(&early.row_id)
         .bind(early.op.as_str())
         .bind(&early.row_data)
         .execute(&mut *open)
@@ -517,7 +501,7 @@ async fn a_push_waits_for_an_earlier_writer_to_commit() {
             !pusher.is_finished(),
             "B's push must wait for A's open write"
         );
-        assert!(server.pull(0, ws[2], 10).await.unwrap().is_empty());
+        assert!(server.pull(0, ws[2], 10).await.unwrap().changes.is_empty());
 
         open.commit().await.unwrap();
         let report = tokio::time::timeout(WAIT, pusher)
@@ -526,7 +510,7 @@ async fn a_push_waits_for_an_earlier_writer_to_commit() {
             .unwrap()
             .unwrap();
         assert_eq!(report.inserted, 1);
-        let pulled = server.pull(0, ws[2], 10).await.unwrap();
+        let pulled = server.pull(0, ws[2], 10).await.unwrap().changes;
         let order: Vec<Uuid> = pulled.iter().map(|p| p.change.id).collect();
         assert_eq!(order, vec![early.id, late.id]);
         db.close().await;

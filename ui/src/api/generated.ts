@@ -277,6 +277,16 @@ export type CloseCashInput = { counted_cash: string,
  */
 note: string, };
 
+export type ConflictBooking = { appointment_id: string, patient_id: string, patient_name: string, doctor_id: string, doctor_name: string, starts_at: string, ends_at: string, status: string, 
+/**
+ * Who booked it (the user's name), when known on this workstation.
+ */
+booked_by: string, booked_at: string, };
+
+export type ConflictKind = "double_booking" | "refused_change" | "possible_duplicate";
+
+export type ConflictPatient = { patient_id: string, mrn: string, name: string, date_of_birth?: string | null, phone: string, merged_into?: string | null, };
+
 export type CreateInvoiceInput = { patient_id: string, 
 /**
  * The date of the service (YYYY-MM-DD, prices of that day); absent: today.
@@ -356,6 +366,12 @@ export type DiagnosisRank = "primary" | "secondary";
 export type DiscardInvoiceInput = { invoice_id: string, reason: string, };
 
 export type DiscountKind = "none" | "percent" | "amount";
+
+export type DismissSyncConflictInput = { conflict_id: string, 
+/**
+ * Why (e.g. "different people: twins"); kept in the audit log.
+ */
+reason: string, };
 
 export type DisplayDoctor = { name: string, specialization: string | null, availability: Availability, room: string, 
 /**
@@ -525,6 +541,8 @@ lines?: Array<CreditLineInput> | null, };
 
 export type ItemStatus = "active" | "removed" | "discontinued" | "entered_in_error";
 
+export type JoinClinicServerInput = { server_url: string, workstation_name: string, password?: string | null, };
+
 export type ListAuditInput = { 
 /**
  * Page backwards: entries older than this position.
@@ -589,11 +607,31 @@ on_date?: string | null, };
 
 export type ListStaffInput = { role?: Role | null, specialization?: string | null, department?: string | null, availability?: Availability | null, include_inactive?: boolean | null, };
 
+export type ListSyncConflictsInput = { 
+/**
+ * Also the resolved and dismissed ones.
+ */
+include_closed: boolean, };
+
 export type ListWaitlistInput = { 
 /**
  * Only entries with an offer waiting for reception.
  */
 offers_only?: boolean | null, };
+
+export type LiveSync = { 
+/**
+ * Connected to the server (listening for other workstations' changes).
+ */
+online: boolean, 
+/**
+ * A push or pull is running.
+ */
+syncing: boolean, 
+/**
+ * "push" or "pull" while a backlog is on its way.
+ */
+phase?: string | null, done: number, total?: number | null, };
 
 export type LoginInput = { username: string, password: string, };
 
@@ -1036,6 +1074,16 @@ price?: string | null,
  */
 price_valid_from?: string | null, };
 
+export type SaveSyncSettingsInput = { server_url: string, enabled: boolean, workstation_name: string, 
+/**
+ * A new password for the server (kept in the OS keychain); absent keeps the stored one.
+ */
+password?: string | null, 
+/**
+ * Forget the stored password.
+ */
+clear_password: boolean, };
+
 export type SaveTaxCategoryInput = { 
 /**
  * Absent: a new category.
@@ -1072,6 +1120,24 @@ export type SearchResult = { hits: Array<PatientHit>,
 interpreted_as: string, };
 
 export type SeriesScope = "this" | "following";
+
+export type ServerCheck = { 
+/**
+ * e.g. "PostgreSQL 15.19".
+ */
+server_version: string, 
+/**
+ * The newest central migration applied on the server.
+ */
+schema_version: number, 
+/**
+ * Workstations registered with the server.
+ */
+workstations: number, 
+/**
+ * Changes stored on the server.
+ */
+changes: number, round_trip_ms: number, };
 
 export type SetAllergyStatusInput = { allergy_id: string, status: AllergyStatus, 
 /**
@@ -1132,6 +1198,57 @@ export type Status = "scheduled" | "checked_in" | "in_consultation" | "completed
 
 export type StopItemInput = { item_id: string, reason: string, };
 
+export type SyncConflict = { id: string, kind: ConflictKind, detected_at: string, 
+/**
+ * Still needs someone: both bookings active and overlapping, both patients unmerged,
+ * a refusal not yet dismissed.
+ */
+open: boolean, detail: string, 
+/**
+ * Double booking: the two bookings.
+ */
+bookings: Array<ConflictBooking>, 
+/**
+ * Possible duplicate: the two patients.
+ */
+patients: Array<ConflictPatient>, 
+/**
+ * Refused change: what it was about.
+ */
+table_name: string, row_id: string, dismissed_at?: string | null, dismissed_by: string, };
+
+export type SyncSettings = { server_url: string, enabled: boolean, workstation_name: string, 
+/**
+ * A password for the server is kept in the OS keychain.
+ */
+has_password: boolean, 
+/**
+ * This workstation's id (the one its changes carry).
+ */
+workstation_id: string, 
+/**
+ * The prefix of this workstation's patient numbers and invoice series.
+ */
+workstation_code: string, };
+
+export type SyncStatus = { 
+/**
+ * A server is set up and sync is enabled.
+ */
+enabled: boolean, 
+/**
+ * This process can sync (the app or `clinicdesk sync watch` runs the connection).
+ */
+running: boolean, live: LiveSync, 
+/**
+ * Local changes not yet on the server.
+ */
+pending: number, last_sync_at?: string | null, last_error?: string | null, last_error_at?: string | null, 
+/**
+ * Open conflicts this user can act on.
+ */
+conflicts: number, };
+
 export type TaxCategory = { id: string, name: string, 
 /**
  * Percent, exact decimal ("22", "7.5").
@@ -1139,6 +1256,12 @@ export type TaxCategory = { id: string, name: string,
 rate: string, active: boolean, };
 
 export type TaxLine = { name: string, rate: string, base: string, tax: string, };
+
+export type TestSyncConnectionInput = { server_url: string, 
+/**
+ * Absent: the password stored in the keychain, if any.
+ */
+password?: string | null, };
 
 export type TimelineEntry = { at: string, 
 /**
@@ -1314,6 +1437,7 @@ export interface Commands {
   disable_user: { input: UsernameInput; output: UserView };
   discard_invoice: { input: DiscardInvoiceInput; output: Invoice };
   discontinue_prescription_item: { input: StopItemInput; output: Prescription };
+  dismiss_sync_conflict: { input: DismissSyncConflictInput; output: Done };
   enable_user: { input: UsernameInput; output: UserView };
   export_outstanding_csv: { input: NoInput; output: CsvExport };
   export_revenue_csv: { input: RevenueReportInput; output: CsvExport };
@@ -1324,9 +1448,12 @@ export interface Commands {
   get_encounter: { input: EncounterRef; output: Encounter };
   get_invoice: { input: InvoiceRef; output: Invoice };
   get_prescription: { input: PrescriptionRef; output: Prescription };
+  get_sync_settings: { input: NoInput; output: SyncSettings };
+  get_sync_status: { input: NoInput; output: SyncStatus };
   invoice_pdf: { input: InvoicePdfInput; output: BillingPdf };
   issue_credit_note: { input: IssueCreditNoteInput; output: Invoice };
   issue_invoice: { input: InvoiceRef; output: Invoice };
+  join_clinic_server: { input: JoinClinicServerInput; output: Done };
   list_attachments: { input: PatientAttachmentsInput; output: Array<Attachment> };
   list_audit: { input: ListAuditInput; output: Array<AuditRecord> };
   list_cash_closings: { input: ListCashClosingsInput; output: Array<CashClosing> };
@@ -1341,6 +1468,7 @@ export interface Commands {
   list_printers: { input: NoInput; output: Array<Printer> };
   list_problems: { input: PatientProblemsInput; output: Array<Problem> };
   list_staff: { input: ListStaffInput; output: StaffList };
+  list_sync_conflicts: { input: ListSyncConflictsInput; output: Array<SyncConflict> };
   list_tax_categories: { input: NoInput; output: Array<TaxCategory> };
   list_users: { input: NoInput; output: Array<UserView> };
   list_visit_types: { input: NoInput; output: Array<VisitType> };
@@ -1377,6 +1505,7 @@ export interface Commands {
   save_encounter_note: { input: EncounterNoteInput; output: Encounter };
   save_medication: { input: SaveMedicationInput; output: Medication };
   save_price_item: { input: SavePriceItemInput; output: PriceItem };
+  save_sync_settings: { input: SaveSyncSettingsInput; output: Done };
   save_tax_category: { input: SaveTaxCategoryInput; output: TaxCategory };
   save_visit_type: { input: SaveVisitTypeInput; output: VisitType };
   search_icd10: { input: SearchIcd10Input; output: Icd10SearchResult };
@@ -1390,6 +1519,8 @@ export interface Commands {
   sign_prescription: { input: SignPrescriptionInput; output: Prescription };
   start_consultation: { input: AppointmentRef; output: Appointment };
   start_encounter: { input: StartEncounterInput; output: EncounterSummary };
+  sync_now: { input: NoInput; output: Done };
+  test_sync_connection: { input: TestSyncConnectionInput; output: ServerCheck };
   unlock_session: { input: UnlockInput; output: LoginOutput };
   update_clinic_settings: { input: ClinicSettings; output: ClinicSettings };
   update_department: { input: UpdateDepartmentInput; output: Department };
@@ -1440,6 +1571,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "disable_user",
   "discard_invoice",
   "discontinue_prescription_item",
+  "dismiss_sync_conflict",
   "enable_user",
   "export_outstanding_csv",
   "export_revenue_csv",
@@ -1450,9 +1582,12 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "get_encounter",
   "get_invoice",
   "get_prescription",
+  "get_sync_settings",
+  "get_sync_status",
   "invoice_pdf",
   "issue_credit_note",
   "issue_invoice",
+  "join_clinic_server",
   "list_attachments",
   "list_audit",
   "list_cash_closings",
@@ -1467,6 +1602,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "list_printers",
   "list_problems",
   "list_staff",
+  "list_sync_conflicts",
   "list_tax_categories",
   "list_users",
   "list_visit_types",
@@ -1503,6 +1639,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "save_encounter_note",
   "save_medication",
   "save_price_item",
+  "save_sync_settings",
   "save_tax_category",
   "save_visit_type",
   "search_icd10",
@@ -1516,6 +1653,8 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "sign_prescription",
   "start_consultation",
   "start_encounter",
+  "sync_now",
+  "test_sync_connection",
   "unlock_session",
   "update_clinic_settings",
   "update_department",
@@ -1565,6 +1704,7 @@ export const COMMAND_ACCESS: Readonly<Record<CommandName, "public" | "signed-in"
   disable_user: "users.manage",
   discard_invoice: "billing.write",
   discontinue_prescription_item: "prescriptions.write",
+  dismiss_sync_conflict: "patients.write",
   enable_user: "users.manage",
   export_outstanding_csv: "reports.finance",
   export_revenue_csv: "reports.finance",
@@ -1575,9 +1715,12 @@ export const COMMAND_ACCESS: Readonly<Record<CommandName, "public" | "signed-in"
   get_encounter: "clinical.read",
   get_invoice: "billing.read",
   get_prescription: "prescriptions.read",
+  get_sync_settings: "sync.manage",
+  get_sync_status: "public",
   invoice_pdf: "billing.read",
   issue_credit_note: "billing.refund",
   issue_invoice: "billing.write",
+  join_clinic_server: "public",
   list_attachments: "clinical.read",
   list_audit: "audit.view",
   list_cash_closings: "billing.read",
@@ -1592,6 +1735,7 @@ export const COMMAND_ACCESS: Readonly<Record<CommandName, "public" | "signed-in"
   list_printers: "signed-in",
   list_problems: "clinical.read",
   list_staff: "signed-in",
+  list_sync_conflicts: "schedule.read",
   list_tax_categories: "billing.read",
   list_users: "users.manage",
   list_visit_types: "signed-in",
@@ -1628,6 +1772,7 @@ export const COMMAND_ACCESS: Readonly<Record<CommandName, "public" | "signed-in"
   save_encounter_note: "clinical.write",
   save_medication: "settings.manage",
   save_price_item: "pricelist.manage",
+  save_sync_settings: "sync.manage",
   save_tax_category: "pricelist.manage",
   save_visit_type: "settings.manage",
   search_icd10: "clinical.read",
@@ -1641,6 +1786,8 @@ export const COMMAND_ACCESS: Readonly<Record<CommandName, "public" | "signed-in"
   sign_prescription: "prescriptions.write",
   start_consultation: "queue.call",
   start_encounter: "clinical.write",
+  sync_now: "signed-in",
+  test_sync_connection: "sync.manage",
   unlock_session: "public",
   update_clinic_settings: "settings.manage",
   update_department: "users.manage",

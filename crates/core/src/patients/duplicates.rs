@@ -7,7 +7,7 @@ use super::search::PatientHit;
 use crate::error::AppResult;
 use crate::registry::Ctx;
 use chrono::NaiveDate;
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema, ts_rs::TS)]
@@ -37,6 +37,51 @@ pub(crate) fn find_patient_duplicates(
         let clean = super::record::validate(c, &input.patient, today)?;
         candidates(c, &clean, input.exclude_patient_id.as_deref(), today)
     })
+}
+
+/// Possible duplicates of a stored patient (sync: a patient registered on another
+/// workstation), as (patient id, reasons).
+pub(crate) fn candidates_of_patient(
+    c: &Connection,
+    id: &str,
+    today: NaiveDate,
+) -> AppResult<Vec<(String, Vec<String>)>> {
+    let row = c
+        .prepare_cached(
+            "SELECT given_name, family_name, date_of_birth, phone, phone_alt, national_id
+             FROM patients WHERE id = ?1 AND merged_into IS NULL",
+        )?
+        .query_row([id], |r| {
+            Ok(Clean {
+                given_name: r.get(0)?,
+                family_name: r.get(1)?,
+                other_names: String::new(),
+                sex: super::record::Sex::Unknown,
+                date_of_birth: r.get(2)?,
+                dob_estimated: false,
+                phone: r.get(3)?,
+                phone_alt: r.get(4)?,
+                email: String::new(),
+                address: String::new(),
+                national_id: r.get(5)?,
+                emergency_contact_name: String::new(),
+                emergency_contact_phone: String::new(),
+                emergency_contact_relation: String::new(),
+                insurance_payer: String::new(),
+                insurance_member_number: String::new(),
+                notes: String::new(),
+                alerts: String::new(),
+                photo_data_url: String::new(),
+            })
+        })
+        .optional()?;
+    let Some(clean) = row else {
+        return Ok(Vec::new());
+    };
+    Ok(candidates(c, &clean, Some(id), today)?
+        .into_iter()
+        .map(|d| (d.patient.id, d.reasons))
+        .collect())
 }
 
 /// Whether two names are probably the same person's: family and given name each equal or

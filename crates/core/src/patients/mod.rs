@@ -8,9 +8,10 @@ mod merge;
 mod record;
 pub mod search;
 
+pub(crate) use duplicates::candidates_of_patient;
 pub use duplicates::{DuplicateCandidate, DuplicateQuery};
 pub use merge::{MergePatientsInput, MergeResult};
-pub(crate) use record::{load_allergies, load_patient};
+pub(crate) use record::{load_allergies, load_patient, reindex_patient};
 pub use record::{
     Allergy, AllergyInput, AllergySeverity, AllergyStatus, Patient, PatientChart, PatientInput,
     Sex, TimelineEntry,

@@ -160,6 +160,7 @@ static REGISTRY: LazyLock<Registry> = LazyLock::new(|| {
     commands.extend(crate::records::commands());
     commands.extend(crate::prescriptions::commands());
     commands.extend(crate::billing::commands());
+    commands.extend(crate::sync::commands());
     commands.sort_by_key(|c| c.name);
     Registry { commands }
 });

@@ -9,7 +9,7 @@ mod migrations;
 mod write;
 
 pub use migrations::{latest_version, AppliedMigration};
-pub use write::{ChangeOp, WriteTx};
+pub use write::{ChangeOp, WriteTx, SYNCED_TABLES};
 
 use crate::audit::{self, AuditKey};
 use crate::clock::to_db_time;

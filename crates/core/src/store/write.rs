@@ -106,6 +106,23 @@ impl Hlc {
         }
         format!("{:013}-{:05}-{}", self.last_ms, self.counter, self.node)
     }
+
+    /// Moves the clock past an HLC received from another workstation, so a change made
+    /// here afterwards always orders after what this workstation has seen, even when the
+    /// other workstation's wall clock runs ahead.
+    pub(crate) fn observe(&mut self, remote: &str) {
+        let mut parts = remote.splitn(3, '-');
+        let (Some(Ok(ms)), Some(Ok(counter))) = (
+            parts.next().map(str::parse::<i64>),
+            parts.next().map(str::parse::<u32>),
+        ) else {
+            return;
+        };
+        if (ms, counter) > (self.last_ms, self.counter) {
+            self.last_ms = ms;
+            self.counter = counter;
+        }
+    }
 }
 
 pub struct WriteTx<'a> {
@@ -190,6 +207,19 @@ impl<'a> WriteTx<'a> {
             ],
         )?;
         Ok(())
+    }
+
+    /// Sync: the clock moves past an HLC pulled from another workstation.
+    pub(crate) fn observe_hlc(&mut self, remote: &str) {
+        self.hlc.observe(remote);
+    }
+
+    /// Sync: rows of `table` arrived from another workstation (listeners are told after
+    /// the commit, as for local writes).
+    pub(crate) fn mark_changed(&mut self, table: &str) {
+        if let Some(&table) = SYNCED_TABLES.iter().find(|t| **t == table) {
+            self.changed.insert(table);
+        }
     }
 
     /// Appends an entry to the audit chain, in this transaction.
