@@ -530,3 +530,142 @@ async fn connect_reports_a_bad_url_and_an_unreachable_server() {
         .unwrap_err();
     assert!(matches!(error, SyncError::Connect(_)), "{error:?}");
 }
+
+#[tokio::test]
+async fn a_database_never_migrated_is_refused_until_sync_migrate_ran() {
+    with_fresh_database(|url| async move {
+        let error = CentralServer::connect(&url).await.unwrap_err();
+        assert!(
+            matches!(error, SyncError::SchemaNotMigrated { .. }),
+            "{error:?}"
+        );
+        assert!(error.to_string().contains("clinicdesk sync migrate"), "{error}");
+        let applied = CentralServer::migrate(&url).await.unwrap();
+        assert_eq!(i64::try_from(applied.len()).unwrap(), migration_files());
+        assert!(CentralServer::migrate(&url).await.unwrap().is_empty());
+        CentralServer::connect(&url).await.unwrap().close().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_workstation_code_is_used_by_one_workstation_only() {
+    with_fresh_database(|url| async move {
+        let server = ready(&url).await;
+        let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
+        server
+            .register_workstation(a, "Reception 1", Some("K7Q"))
+            .await
+            .unwrap();
+        // Registering again (every connect does) is fine.
+        server
+            .register_workstation(a, "Reception 1", Some("K7Q"))
+            .await
+            .unwrap();
+        let error = server
+            .register_workstation(b, "Reception 2", Some("K7Q"))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&error, SyncError::WorkstationCodeTaken { code, other } if code == "K7Q" && other == "Reception 1"),
+            "{error:?}"
+        );
+        assert!(error.to_string().contains("must be changed"), "{error}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_pull_cursor_moves_past_a_workstations_own_changes() {
+    with_fresh_database(|url| async move {
+        let (server, ws) = server_with_workstations(&url, &["A", "B"]).await;
+        server.push(&changes(ws[0], 0..5, "patients")).await.unwrap();
+        // A sees nothing of its own, but may store the head as its cursor.
+        let page = server.pull(0, ws[0], 100).await.unwrap();
+        assert!(page.changes.is_empty());
+        assert!(page.cursor >= 5, "{}", page.cursor);
+        // B pages through: a full page stops at its last change.
+        let page = server.pull(0, ws[1], 2).await.unwrap();
+        assert_eq!(page.changes.len(), 2);
+        assert_eq!(page.cursor, page.changes[1].server_seq);
+        let rest = server.pull(page.cursor, ws[1], 100).await.unwrap();
+        assert_eq!(rest.changes.len(), 3);
+        assert_eq!(rest.cursor, rest.changes[2].server_seq);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_setup_script_gives_a_workstation_role_just_enough_to_sync() {
+    with_fresh_database(|url| async move {
+        let script = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../scripts/central-setup.sql"
+        ))
+        .unwrap();
+        let db = inspect(&url).await;
+        sqlx::raw_sql(sqlx::AssertSqlSafe(script.clone()))
+            .execute(&db)
+            .await
+            .unwrap();
+        // The owner migrates (trust auth here; a password in a clinic).
+        let as_role = |role: &str| {
+            let mut u = url::Url::parse(&url).unwrap();
+            u.set_username(role).unwrap();
+            u.to_string()
+        };
+        CentralServer::migrate(&as_role("clinicdesk_owner"))
+            .await
+            .unwrap();
+        sqlx::raw_sql(sqlx::AssertSqlSafe(script))
+            .execute(&db)
+            .await
+            .unwrap();
+        let role = format!("cd_ws_{}", Uuid::new_v4().simple());
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "CREATE ROLE {role} LOGIN IN ROLE clinicdesk_ws"
+        )))
+        .execute(&db)
+        .await
+        .unwrap();
+        let outcome = async {
+            let ws_url = as_role(&role);
+            let server = CentralServer::connect(&ws_url).await.unwrap();
+            let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
+            server.register_workstation(a, "A", Some("AAA")).await.unwrap();
+            server.register_workstation(b, "B", Some("BBB")).await.unwrap();
+            server.push(&changes(a, 0..3, "patients")).await.unwrap();
+            assert_eq!(server.pull(0, b, 10).await.unwrap().changes.len(), 3);
+            server.close().await;
+            let mine = PgPool::connect(&ws_url).await.unwrap();
+            for forbidden in [
+                "UPDATE clinicdesk.changes SET hlc = hlc",
+                "DELETE FROM clinicdesk.changes",
+                "DELETE FROM clinicdesk._sqlx_migrations",
+                "CREATE TABLE clinicdesk.mine (x int)",
+            ] {
+                assert!(
+                    sqlx::query(forbidden).execute(&mine).await.is_err(),
+                    "{forbidden} was allowed"
+                );
+            }
+            mine.close().await;
+        };
+        outcome.await;
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '{role}'"
+        )))
+        .execute(&db)
+        .await
+        .unwrap();
+        // Roles belong to the cluster: this test's own one goes.
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "DROP OWNED BY {role}; DROP ROLE {role}"
+        )))
+        .execute(&db)
+        .await
+        .unwrap();
+        db.close().await;
+    })
+    .await;
+}
