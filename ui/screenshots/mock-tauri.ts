@@ -9,6 +9,11 @@ interface Scenario extends FakeBackendOptions {
   mustChange?: string[];
   /** Doctors' availability at the start (as if they had set it). */
   availability?: Record<string, Availability>;
+  /**
+   * Conflicts sync brought: Dr. Rossi's next scheduled visit of today booked again at another desk,
+   * and a patient registered there who looks like one registered here.
+   */
+  syncConflicts?: boolean;
 }
 
 declare global {
@@ -31,6 +36,16 @@ for (const [name, availability] of Object.entries(scenario.availability ?? {})) 
     user.availability = availability;
     user.availability_changed_at = new Date(Date.now() - 25 * 60_000).toISOString();
   }
+}
+
+if (scenario.syncConflicts) {
+  const family = (name: string) => [...backend.patients.values()].find((p) => p.family_name === name && p.merged_into === null)?.id ?? "";
+  const rossi = backend.users.get("dr.rossi")?.id;
+  const next = [...backend.scheduling.appointments.values()]
+    .filter((a) => a.doctor_id === rossi && a.status === "scheduled" && Date.parse(a.starts_at) > Date.now())
+    .sort((a, b) => a.starts_at.localeCompare(b.starts_at))[0];
+  if (next) backend.doubleBookingArrives(next.id, { patientId: family("Esposito"), bookedBy: "María López" });
+  backend.duplicateArrives(family("Bianchi"));
 }
 
 window.__cspViolations = [];

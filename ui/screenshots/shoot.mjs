@@ -890,6 +890,66 @@ const flows = {
     await acc.context.close();
   },
 
+  // Sync: the header's indicator (online, changes waiting, conflicts), its details, the settings with a
+  // tested connection and a refused address, the conflicts screen and its rebooking; then a new
+  // workstation joining the clinic's server from the first run.
+  async sync(vp) {
+    const server_url = "postgres://clinicdesk@db.clinic.local/clinicdesk?sslmode=require";
+    const { context, page } = await open(
+      vp,
+      { state: "demo", syncConflicts: true, sync: { settings: { server_url, enabled: true, workstation_name: "Reception 1", has_password: true }, pending: 12, lastSyncMinutesAgo: 3 } },
+      { time: CLINIC_MORNING },
+    );
+    await signIn(page, "admin", PASSWORDS.admin);
+    await page.getByTestId("home-title").waitFor();
+    await page.getByTestId("sync-conflicts-badge").waitFor();
+    await shot(page, vp, "s01-header-online-pending-conflicts");
+    await page.getByTestId("sync-indicator").click();
+    await page.getByTestId("sync-details").waitFor();
+    await shot(page, vp, "s02-sync-details");
+    await page.keyboard.press("Escape");
+    await page.getByTestId("nav-sync").click();
+    await page.getByTestId("sync-server-url").waitFor();
+    await page.getByTestId("sync-test").click();
+    await page.getByTestId("sync-test-result").waitFor();
+    await shot(page, vp, "s03-sync-settings-tested");
+    await page.getByTestId("sync-server-url").fill("postgres://clinicdesk:secret@db.clinic.local/clinicdesk");
+    await page.getByTestId("sync-save").click();
+    await page.getByTestId("error-server_url").waitFor();
+    await shot(page, vp, "s04-sync-settings-error");
+    await page.getByTestId("sync-conflicts-badge").click();
+    await page.getByTestId("conflicts-list").waitFor();
+    await shot(page, vp, "s05-conflicts");
+    await page.locator('[data-testid^="conflict-rebook-"]').last().click();
+    await page.getByTestId("reschedule-dialog").getByTestId("reschedule-submit").waitFor();
+    await shot(page, vp, "s06-conflict-rebook");
+    await context.close();
+
+    // A doctor's header holds the sync indicator beside the availability menu.
+    const doctor = await open(vp, { state: "demo", syncConflicts: true, sync: { settings: { server_url, enabled: true, workstation_name: "Room 1", has_password: true }, pending: 1204, lastSyncMinutesAgo: 42, live: { syncing: true, phase: "push", done: 1200, total: 1204 } } }, { time: CLINIC_MORNING });
+    await signIn(doctor.page, "dr.rossi", PASSWORDS["dr.rossi"]);
+    await doctor.page.getByTestId("home-title").waitFor();
+    await doctor.page.getByTestId("sync-conflicts-badge").waitFor();
+    await shot(doctor.page, vp, "s11-header-doctor-pushing");
+    await doctor.context.close();
+
+    const fresh = await open(vp, { state: "empty", sync: { autoPull: { steps: 40, stepMs: 400 } } });
+    await fresh.page.getByTestId("first-run-join").waitFor();
+    await shot(fresh.page, vp, "s07-first-run-choices");
+    await fresh.page.getByTestId("first-run-join").click();
+    await fresh.page.getByTestId("join-server-url").fill(server_url);
+    await fresh.page.getByTestId("join-workstation-name").fill("Reception 2");
+    await fresh.page.getByTestId("join-password").fill("central server secret 42");
+    await shot(fresh.page, vp, "s08-join-form");
+    await fresh.page.getByTestId("join-submit").click();
+    await fresh.page.getByText(/Pulling [0-9,]+ \/ 18,240/).waitFor();
+    await fresh.page.waitForTimeout(2500);
+    await shot(fresh.page, vp, "s09-join-pulling");
+    await fresh.page.getByTestId("login-username").waitFor({ timeout: 30_000 });
+    await shot(fresh.page, vp, "s10-join-sign-in");
+    await fresh.context.close();
+  },
+
   async loading(vp) {
     const { context, page } = await open(vp, { state: "demo", latency: 1500 });
     await signIn(page, "admin", PASSWORDS.admin);

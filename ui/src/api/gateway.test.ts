@@ -69,11 +69,14 @@ describe("clinic-changed events over Tauri", () => {
     expect(heard.flat()).not.toContain("patients");
   });
 
-  it("refetches the reads of each changed table", () => {
-    expect(readsOf(["appointment_transitions"])).toEqual(new Set(["list_day", "waiting_queue", "find_slots", "waiting_room_display", "open_patient_chart"]));
+  it("refetches the reads of each changed table, and the sync status after any change", () => {
+    expect(readsOf(["appointment_transitions"])).toEqual(new Set(["get_sync_status", "list_day", "waiting_queue", "find_slots", "waiting_room_display", "open_patient_chart"]));
     expect(readsOf(["users"])).toContain("list_staff");
     expect(readsOf(["users"])).toContain("waiting_room_display");
-    expect(readsOf(["waitlist_entries"])).toEqual(new Set(["list_waitlist"]));
-    expect(readsOf(["audit_log"])).toEqual(new Set());
+    expect(readsOf(["waitlist_entries"])).toEqual(new Set(["get_sync_status", "list_waitlist"]));
+    expect(readsOf(["appointments"])).toContain("list_sync_conflicts");
+    // A table no screen reads still changes the count of local changes waiting for the server.
+    expect(readsOf(["audit_log"])).toEqual(new Set(["get_sync_status"]));
+    expect(readsOf([])).toEqual(new Set());
   });
 });

@@ -12,9 +12,19 @@ const AVAILABILITY: readonly CommandName[] = ["get_doctor_availability", "find_s
 const INVOICE_READS: readonly CommandName[] = ["get_invoice", "list_invoices", "list_outstanding", "invoice_pdf"];
 const CLOSING_READS: readonly CommandName[] = ["cash_closing_preview", "list_cash_closings", "cash_closing_pdf"];
 
+/** What sync's conflicts read: a double booking closes when a booking moves, a duplicate when merged. */
+const CONFLICT_READS: readonly CommandName[] = ["list_sync_conflicts"];
+
+/**
+ * Read on every change, whatever the table: the sync indicator's local changes not yet on the
+ * server, its last sync and its conflicts count (a committed write is a pending change; rows that
+ * arrive by sync come with new conflicts).
+ */
+export const READ_ON_EVERY_CHANGE: readonly CommandName[] = ["get_sync_status"];
+
 /** Which read commands answer from each table (table names as in Rust's change log). */
 export const READS_BY_TABLE: Readonly<Record<string, readonly CommandName[]>> = {
-  appointments: [...SCHEDULE, "list_waitlist"],
+  appointments: [...SCHEDULE, "list_waitlist", ...CONFLICT_READS],
   appointment_transitions: SCHEDULE,
   waitlist_entries: ["list_waitlist"],
   availability_blocks: AVAILABILITY,
@@ -23,7 +33,7 @@ export const READS_BY_TABLE: Readonly<Record<string, readonly CommandName[]>> = 
   // Doctors' names, availability (also set by Rust during a consultation), profiles.
   users: ["list_staff", "list_users", "list_departments", "waiting_room_display", "list_day", "waiting_queue", "find_slots"],
   departments: ["list_departments", "list_staff", "list_users"],
-  patients: ["search_patients", "open_patient_chart", "list_day", "waiting_queue", "list_waitlist", "waiting_room_display", "get_invoice", "list_invoices", "list_outstanding"],
+  patients: ["search_patients", "open_patient_chart", "list_day", "waiting_queue", "list_waitlist", "waiting_room_display", "get_invoice", "list_invoices", "list_outstanding", ...CONFLICT_READS],
   // A draft prescription's allergy warnings are worked out at every read.
   patient_allergies: ["search_patients", "open_patient_chart", "get_prescription", "list_prescriptions"],
   clinic: ["get_clinic_settings", "app_status", "waiting_room_display", "list_day", "waiting_queue"],
@@ -51,11 +61,15 @@ export const READS_BY_TABLE: Readonly<Record<string, readonly CommandName[]>> = 
   credit_note_lines: [...INVOICE_READS, "revenue_report", "credit_note_pdf"],
   payments: [...INVOICE_READS, "revenue_report", "receipt_pdf", "credit_note_pdf", ...CLOSING_READS],
   cash_closings: CLOSING_READS,
+  // Sync: the settings screen, and what sync found (names of doctors and patients come from users and patients).
+  sync_settings: ["get_sync_settings"],
+  sync_conflicts: CONFLICT_READS,
 };
 
 /** The read commands to refetch after a change of `tables`. */
 export function readsOf(tables: readonly string[]): Set<CommandName> {
-  return new Set(tables.flatMap((table) => READS_BY_TABLE[table] ?? []));
+  if (tables.length === 0) return new Set();
+  return new Set([...READ_ON_EVERY_CHANGE, ...tables.flatMap((table) => READS_BY_TABLE[table] ?? [])]);
 }
 
 /**

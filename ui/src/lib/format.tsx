@@ -18,6 +18,10 @@ export interface ClinicFormat {
   calendarDate(ymd: string): string;
   /** `amount` is an exact decimal string such as "12.50"; it is never turned into a float. */
   money(amount: string): string;
+  /** A count with the locale's grouping ("1,200"). */
+  count(value: number): string;
+  /** How long before (or after) `now` an instant is, in words ("5 minutes ago", "now"). */
+  relative(iso: string, now?: Date): string;
 }
 
 function supportedLocale(locale: string): string {
@@ -52,6 +56,8 @@ export function makeFormat(locale: string, timeZone: string, currency: string): 
   } catch {
     money = new Intl.NumberFormat(loc, { minimumFractionDigits: 2 });
   }
+  const count = new Intl.NumberFormat(loc, { maximumFractionDigits: 0 });
+  const relative = new Intl.RelativeTimeFormat(loc, { numeric: "auto" });
   const toDate = (value: string | Date) => (typeof value === "string" ? new Date(value) : value);
   return {
     locale: loc,
@@ -68,6 +74,16 @@ export function makeFormat(locale: string, timeZone: string, currency: string): 
     },
     // Intl formats decimal strings exactly (no binary floating point in between).
     money: (amount) => money.format(amount as `${number}`),
+    count: (value) => count.format(value),
+    relative: (iso, now = new Date()) => {
+      const seconds = (toDate(iso).getTime() - now.getTime()) / 1000;
+      const size = Math.abs(seconds);
+      if (size < 45) return relative.format(0, "second");
+      if (size < 45 * 60) return relative.format(Math.round(seconds / 60), "minute");
+      if (size < 22 * 3600) return relative.format(Math.round(seconds / 3600), "hour");
+      if (size < 26 * 86_400) return relative.format(Math.round(seconds / 86_400), "day");
+      return date.format(toDate(iso));
+    },
   };
 }
 

@@ -20,10 +20,11 @@ import type {
 } from "../api/generated";
 import { COMMAND_ACCESS, ROLE_PERMISSIONS } from "../api/generated";
 import { BILLING_TABLES_WRITTEN, createBillingStore } from "./fake-billing";
-import { createPatientStore } from "./fake-patients";
+import { createPatientStore, formatMrn } from "./fake-patients";
 import { createPrescriptionsStore, PRESCRIPTIONS_TABLES_WRITTEN } from "./fake-prescriptions";
 import { createRecordsStore } from "./fake-records";
 import { createSchedulingStore } from "./fake-scheduling";
+import { createSyncStore, type FakeSyncOptions } from "./fake-sync";
 
 /** The real permission matrix, generated from crates/core/src/access. */
 export function permissionsOf(role: Role): Permission[] {
@@ -89,6 +90,8 @@ export interface FakeBackendOptions {
   /** Milliseconds each answer takes (screenshots of loading states; 0 in tests). */
   latency?: number;
   now?: () => Date;
+  /** Sync with a central server: the settings, the connection's state, the fake server (fake-sync.ts). */
+  sync?: FakeSyncOptions;
 }
 
 export class FakeError extends Error {
@@ -153,6 +156,9 @@ export const TABLES_WRITTEN: Partial<Record<CommandName, readonly string[]>> = {
   mark_attachment_entered_in_error: ["attachments"],
   ...PRESCRIPTIONS_TABLES_WRITTEN,
   ...BILLING_TABLES_WRITTEN,
+  save_sync_settings: ["sync_settings"],
+  join_clinic_server: ["sync_settings"],
+  dismiss_sync_conflict: ["sync_conflicts"],
 };
 
 function fail(code: ErrorCode, message: string, field?: string): never {
@@ -470,6 +476,33 @@ export function createFakeBackend(options: FakeBackendOptions = {}) {
 
   if (options.state === "demo") seedDemo();
 
+  const syncStore = createSyncStore(
+    {
+      now,
+      newId,
+      fail,
+      actor: () => currentActor,
+      permissionsOf,
+      hasClinic: () => status.initialized,
+      users: () => users.values(),
+      patients: () => patientStore.patients,
+      appointments: () => schedulingStore.appointments,
+      workstationId: WORKSTATION_ID,
+      workstationCode: "K7Q",
+      audit: (action, detail, table, id) => {
+        record(currentActor, action, "ok", detail, { table, id });
+      },
+      // The clinic on the fake central server is the demo clinic: the first pull brings it.
+      clinicArrives: () => {
+        if (!status.initialized) seedDemo();
+      },
+      emitClinicChanged: (tables) => {
+        emitClinicChanged(tables);
+      },
+    },
+    options.sync,
+  );
+
   function loginOutput(token: string, user: FakeUser): LoginOutput {
     return { token, user: view(user), permissions: permissionsOf(user.role), idle_lock_minutes: settings?.idle_lock_minutes ?? 15 };
   }
@@ -660,6 +693,7 @@ export function createFakeBackend(options: FakeBackendOptions = {}) {
     ...recordsStore.handlers,
     ...prescriptionsStore.handlers,
     ...billingStore.handlers,
+    ...syncStore.handlers,
     open_patient_chart: (input, { me }) => {
       const chart = patientStore.handlers.open_patient_chart(input);
       // Consultations and prescriptions join the timeline only for roles that read them
@@ -797,6 +831,37 @@ export function createFakeBackend(options: FakeBackendOptions = {}) {
     records: recordsStore,
     prescriptions: prescriptionsStore,
     billing: billingStore,
+    sync: syncStore,
+    /**
+     * Sync brings a booking made on another workstation for the doctor of `existingId`, at the
+     * same time (or `offsetMinutes` later): a double booking. Returns the new appointment's id.
+     */
+    doubleBookingArrives(existingId: string, { patientId, bookedBy = "María López", offsetMinutes = 0 }: { patientId: string; bookedBy?: string; offsetMinutes?: number }): string {
+      const existing = schedulingStore.appointments.get(existingId);
+      if (!existing) throw new Error(`no appointment ${existingId}`);
+      const shift = offsetMinutes * 60_000;
+      const arrived = schedulingStore.arriveBySync({
+        patient_id: patientId,
+        doctor_id: existing.doctor_id,
+        visit_type_id: existing.visit_type_id,
+        starts_at: new Date(Date.parse(existing.starts_at) + shift).toISOString(),
+        ends_at: new Date(Date.parse(existing.ends_at) + shift).toISOString(),
+        reason: "Booked by phone at the other desk",
+      });
+      syncStore.appointmentsArrived([{ id: arrived.id, booked_by: bookedBy }]);
+      return arrived.id;
+    },
+    /** Sync brings a patient registered on another workstation (MRN prefix B2B) who looks like `patientId`. */
+    duplicateArrives(patientId: string, reasons: readonly string[] = ["same date of birth and a similar name"]): string {
+      const p = patientStore.patients.get(patientId);
+      if (!p) throw new Error(`no patient ${patientId}`);
+      const arrived = patientStore.arriveBySync(
+        { given_name: p.given_name, family_name: p.family_name, sex: p.sex, date_of_birth: p.date_of_birth, phone: p.phone === "" ? "+39 06 5550 1177" : p.phone },
+        formatMrn("B2B", 41 + syncStore.conflicts.size),
+      );
+      syncStore.duplicateFound(p.id, arrived.id, reasons);
+      return arrived.id;
+    },
     get settings() {
       return settings;
     },
@@ -838,6 +903,7 @@ export function createFakeBackend(options: FakeBackendOptions = {}) {
         // (the event travels beside the command's answer, so it arrives just after it).
         const tables = TABLES_WRITTEN[name as CommandName];
         if (tables && elsewhere === 0) {
+          syncStore.localWrite(tables);
           setTimeout(() => {
             emitClinicChanged(tables);
           }, 0);

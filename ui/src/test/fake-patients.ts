@@ -535,7 +535,15 @@ export function createPatientStore(deps: PatientStoreDeps) {
     });
   }
 
-  return { handlers, seedDemo, patients, allergies };
+  /** A patient registered on another workstation (its MRN has that workstation's prefix), arrived by sync. */
+  function arriveBySync(input: PatientInput, mrn: string): Patient {
+    const at = iso();
+    const p: StoredPatient = { id: newId(), mrn, ...validate(input), merged_into: null, merged_at: null, created_at: at, updated_at: at };
+    patients.set(p.id, p);
+    return toPatient(p);
+  }
+
+  return { handlers, seedDemo, arriveBySync, patients, allergies };
 }
 
 type DemoPatient = PatientInput & { allergies?: AllergyInput[] };

@@ -1229,9 +1229,33 @@ export function createSchedulingStore(deps: SchedulingStoreDeps) {
     }
   }
 
+  /**
+   * A booking that arrived by sync from another workstation: applied as it is, without the
+   * booking rules (Rust's merge applies the row; sync's conflict detection looks at it afterwards).
+   */
+  function arriveBySync(a: Pick<StoredAppointment, "patient_id" | "doctor_id" | "visit_type_id" | "starts_at" | "ends_at"> & Partial<StoredAppointment>): StoredAppointment {
+    const at = nowText();
+    const stored: StoredAppointment = {
+      id: newId(),
+      status: "scheduled",
+      reason: "",
+      room: coveredByAvailability(a.doctor_id, Date.parse(a.starts_at), Date.parse(a.ends_at)) ?? "",
+      walk_in: false,
+      series_id: null,
+      cancel_reason: "",
+      checked_in_at: null,
+      created_at: at,
+      updated_at: at,
+      ...a,
+    };
+    appointments.set(stored.id, stored);
+    return stored;
+  }
+
   return {
     handlers,
     seedDemo,
+    arriveBySync,
     get appointments(): ReadonlyMap<string, StoredAppointment> {
       return appointments;
     },

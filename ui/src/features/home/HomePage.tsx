@@ -31,6 +31,7 @@ export function HomePage() {
   if (permissions.has("users.manage")) now.push({ key: "users", href: "/users" }, { key: "departments", href: "/departments" });
   if (permissions.has("patients.merge")) now.push({ key: "mergePatients", href: "/patients/merge" });
   if (permissions.has("settings.manage")) now.push({ key: "settings", href: "/settings" });
+  if (permissions.has("sync.manage")) now.push({ key: "sync", href: "/settings/sync" });
   if (permissions.has("audit.view")) now.push({ key: "audit", href: "/audit" });
   now.push({ key: "account", href: "/account" }, { key: "lock" });
 

@@ -7,7 +7,7 @@ import { ArrowLeftRight, ArrowRight, CircleCheck, GitMerge, RotateCcw } from "lu
 import { useMemo, useState, type ReactNode } from "react";
 import { useForm } from "react-hook-form";
 import { useTranslation } from "react-i18next";
-import { Link } from "wouter";
+import { Link, useParams } from "wouter";
 import { z } from "zod";
 import { applyCommandError, errorMessage, sentence } from "../../api/errors";
 import { call, CommandError } from "../../api/gateway";
@@ -32,8 +32,10 @@ type Side = "survivor" | "duplicate";
 
 export function MergePatientsPage() {
   const { t } = useTranslation();
-  const [survivorId, setSurvivorId] = useState<string | null>(null);
-  const [duplicateId, setDuplicateId] = useState<string | null>(null);
+  // `/patients/merge/:survivor/:duplicate` (a possible duplicate found by sync) starts with both chosen.
+  const params = useParams<{ survivor?: string; duplicate?: string }>();
+  const [survivorId, setSurvivorId] = useState<string | null>(params.survivor ?? null);
+  const [duplicateId, setDuplicateId] = useState<string | null>(params.duplicate ?? null);
   const [result, setResult] = useState<MergeResult | null>(null);
 
   const reset = () => {

@@ -194,7 +194,8 @@ export function AppointmentPanel({ appointment, doctors, zone, onClose, onChange
   );
 }
 
-function CancelDialog({ appointment, onClose, onDone }: { appointment: Appointment | null; onClose: () => void; onDone: (message: string) => void }) {
+/** Also opened by the sync conflicts screen for one booking of a double booking (sync/BookingFix.tsx). */
+export function CancelDialog({ appointment, onClose, onDone }: { appointment: Appointment | null; onClose: () => void; onDone: (message: string) => void }) {
   const { t } = useTranslation();
   return (
     <Dialog open={appointment !== null} onClose={onClose} title={t("calendar.cancel.title")} description={appointment ? t("calendar.cancel.lead", { name: appointment.patient_name }) : undefined} size="sm" testId="cancel-dialog">
@@ -247,7 +248,8 @@ function CancelForm({ appointment, onClose, onDone }: { appointment: Appointment
   );
 }
 
-function RescheduleDialog({ appointment, doctors, zone, onClose, onDone }: { appointment: Appointment | null; doctors: readonly Doctor[]; zone: string; onClose: () => void; onDone: (message: string) => void }) {
+/** Also opened by the sync conflicts screen ("Rebook", sync/BookingFix.tsx). */
+export function RescheduleDialog({ appointment, doctors, zone, onClose, onDone }: { appointment: Appointment | null; doctors: readonly Doctor[]; zone: string; onClose: () => void; onDone: (message: string) => void }) {
   const { t } = useTranslation();
   return (
     <Dialog open={appointment !== null} onClose={onClose} title={t("calendar.reschedule.title")} description={appointment ? t("calendar.reschedule.lead", { name: appointment.patient_name }) : undefined} size="md" testId="reschedule-dialog">

@@ -1,5 +1,5 @@
 import { useMutation } from "@tanstack/react-query";
-import { Building2, FlaskConical, LogIn } from "lucide-react";
+import { Building2, FlaskConical, LogIn, Network } from "lucide-react";
 import { useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { errorMessage } from "../../api/errors";
@@ -10,11 +10,12 @@ import { Button } from "../../components/Button";
 import { Card } from "../../components/Card";
 import { Logo } from "../../components/Logo";
 import { CenteredPage, Spinner } from "../../components/States";
+import { JoinClinic } from "../sync/JoinClinic";
 import { SetupWizard } from "./SetupWizard";
 
-type Stage = { kind: "choose" } | { kind: "wizard" } | { kind: "demo"; demo: DemoClinic };
+type Stage = { kind: "choose" } | { kind: "wizard" } | { kind: "join" } | { kind: "demo"; demo: DemoClinic };
 
-/** A workstation without a clinic: set one up, or create the demo clinic. */
+/** A workstation without a clinic: set one up, join a clinic's central server, or create the demo clinic. */
 export function FirstRun({ onFinished }: { onFinished: () => void }) {
   const { t } = useTranslation();
   const [stage, setStage] = useState<Stage>({ kind: "choose" });
@@ -35,13 +36,23 @@ export function FirstRun({ onFinished }: { onFinished: () => void }) {
     );
   }
 
+  if (stage.kind === "join") {
+    return (
+      <CenteredPage wide testId="join-clinic">
+        <div className="mx-auto max-w-2xl">
+          <JoinClinic onBack={() => { setStage({ kind: "choose" }); }} onFinished={onFinished} />
+        </div>
+      </CenteredPage>
+    );
+  }
+
   if (stage.kind === "demo") {
     return <DemoReady demo={stage.demo} onContinue={onFinished} />;
   }
 
   return (
     <CenteredPage wide testId="first-run">
-      <div className="mx-auto max-w-3xl">
+      <div className="mx-auto max-w-4xl">
         <div className="mb-8 flex flex-col items-center text-center">
           <Logo className="size-14" />
           <h1 className="mt-4 text-3xl font-semibold tracking-tight text-ink-900">{t("firstRun.title")}</h1>
@@ -52,7 +63,7 @@ export function FirstRun({ onFinished }: { onFinished: () => void }) {
             {errorMessage(demo.error)}
           </Banner>
         ) : null}
-        <div className="grid gap-4 sm:grid-cols-2">
+        <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
           <ChoiceCard
             testId="first-run-setup"
             icon={<Building2 aria-hidden="true" className="size-7" />}
@@ -61,6 +72,14 @@ export function FirstRun({ onFinished }: { onFinished: () => void }) {
             primary
             disabled={demo.isPending}
             onClick={() => { setStage({ kind: "wizard" }); }}
+          />
+          <ChoiceCard
+            testId="first-run-join"
+            icon={<Network aria-hidden="true" className="size-7" />}
+            title={t("firstRun.joinTitle")}
+            body={t("firstRun.joinBody")}
+            disabled={demo.isPending}
+            onClick={() => { setStage({ kind: "join" }); }}
           />
           <ChoiceCard
             testId="first-run-demo"

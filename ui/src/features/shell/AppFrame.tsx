@@ -16,6 +16,7 @@ import { registerBuiltinPaletteProviders } from "../palette/builtin";
 import { registerPatientPaletteProvider } from "../patients/palette";
 import { CommandPalette } from "../palette/CommandPalette";
 import { StatusMenu } from "../staff/StatusMenu";
+import { SyncStatusIndicator } from "../sync/SyncStatusIndicator";
 import { NotAvailable } from "./NotAvailable";
 import { ROUTES, allowedSections, sectionOf, type Section } from "./sections";
 
@@ -94,9 +95,10 @@ function Frame() {
           <span className="flex-1 text-left">{t("frame.search")}</span>
           <kbd className="rounded border border-ink-200 bg-white px-1.5 py-0.5 font-sans text-xs text-ink-600">{t("frame.searchHint")}</kbd>
         </button>
-        <div className="ml-auto flex items-center gap-2">
+        <div className="ml-auto flex min-w-0 items-center gap-2">
+          <SyncStatusIndicator />
           {session.permissions.has("availability.set_own") ? <StatusMenu /> : null}
-          <div className="mr-1 hidden text-right leading-tight sm:block" data-testid="current-user">
+          <div className="mr-1 hidden shrink-0 text-right leading-tight whitespace-nowrap sm:block" data-testid="current-user">
             <div className="text-sm font-medium text-ink-900">{session.user.full_name}</div>
             <div className="text-xs text-ink-600">
               {t(`roles.${session.user.role}`)} · {session.user.username}
@@ -144,7 +146,7 @@ function SideNav({ sections }: { sections: Section[] }) {
   return (
     <nav aria-label={t("frame.navLabel")} className="flex w-56 shrink-0 flex-col gap-1 overflow-y-auto border-r border-ink-200 bg-white px-3 py-4">
       {groups.map((group) => {
-        const items = sections.filter((s) => s.group === group.id);
+        const items = sections.filter((s) => s.group === group.id && s.nav !== false);
         if (items.length === 0) return null;
         return (
           <div key={group.id} className={cn("flex flex-col gap-0.5", group.id === "personal" && "mt-auto border-t border-ink-100 pt-3")}>

@@ -3,7 +3,7 @@
 // the commands anyway). A section may own further routes (a chart, a form), each with the
 // permission it needs on top of the section's.
 import type { LucideIcon } from "lucide-react";
-import { Banknote, Building2, CalendarClock, CalendarDays, ChartColumn, ClipboardList, GitMerge, HandCoins, House, Info, KeyRound, Network, Pill, ReceiptText, ScrollText, Stethoscope, Tags, UserRound, Users } from "lucide-react";
+import { Banknote, Building2, CalendarClock, CalendarDays, ChartColumn, ClipboardList, GitMerge, HandCoins, House, Info, KeyRound, Network, Pill, ReceiptText, RefreshCw, ScrollText, Stethoscope, Tags, TriangleAlert, UserRound, Users } from "lucide-react";
 import type { ComponentType } from "react";
 import type { Permission } from "../../api/generated";
 import { AboutPage } from "../about/AboutPage";
@@ -28,9 +28,11 @@ import { CalendarRoute } from "../scheduling/CalendarRoute";
 import { ClinicSettingsPage } from "../settings/ClinicSettingsPage";
 import { DepartmentsPage } from "../staff/DepartmentsPage";
 import { StaffPage } from "../staff/StaffPage";
+import { ConflictsPage } from "../sync/ConflictsPage";
+import { SyncSettingsPage } from "../sync/SyncSettingsPage";
 import { UsersPage } from "../users/UsersPage";
 
-export type SectionId = "home" | "today" | "calendar" | "availability" | "patients" | "staff" | "users" | "departments" | "merge" | "settings" | "medications" | "audit" | "account" | "about" | "prices" | "outstanding" | "closing" | "revenue" | "invoices";
+export type SectionId = "home" | "today" | "calendar" | "availability" | "patients" | "staff" | "users" | "departments" | "merge" | "settings" | "medications" | "audit" | "account" | "about" | "prices" | "outstanding" | "closing" | "revenue" | "invoices" | "sync" | "conflicts";
 
 export interface SubRoute {
   /** A wouter pattern, e.g. `/patients/:id`. */
@@ -49,6 +51,8 @@ export interface Section {
   icon: LucideIcon;
   component: ComponentType;
   routes?: readonly SubRoute[];
+  /** false: a route and a palette entry, but no navigation item (reached from elsewhere, e.g. the header). */
+  nav?: boolean;
 }
 
 export const SECTIONS: readonly Section[] = [
@@ -87,8 +91,20 @@ export const SECTIONS: readonly Section[] = [
   { id: "prices", path: "/billing/prices", permission: "pricelist.manage", group: "main", icon: Tags, component: PriceListPage },
   { id: "users", path: "/users", permission: "users.manage", group: "admin", icon: Users, component: UsersPage },
   { id: "departments", path: "/departments", permission: "users.manage", group: "admin", icon: Network, component: DepartmentsPage },
-  { id: "merge", path: "/patients/merge", permission: "patients.merge", group: "admin", icon: GitMerge, component: MergePatientsPage },
+  // The sync indicator's conflicts badge opens it (no navigation item: most clinics never have one).
+  { id: "conflicts", path: "/sync/conflicts", permission: "schedule.read", group: "main", icon: TriangleAlert, component: ConflictsPage, nav: false },
+  {
+    id: "merge",
+    path: "/patients/merge",
+    permission: "patients.merge",
+    group: "admin",
+    icon: GitMerge,
+    component: MergePatientsPage,
+    // A possible duplicate found by sync opens the merge with both records chosen.
+    routes: [{ path: "/patients/merge/:survivor/:duplicate", permission: null, component: MergePatientsPage }],
+  },
   { id: "settings", path: "/settings", permission: "settings.manage", group: "admin", icon: Building2, component: ClinicSettingsPage },
+  { id: "sync", path: "/settings/sync", permission: "sync.manage", group: "admin", icon: RefreshCw, component: SyncSettingsPage },
   { id: "medications", path: "/medications", permission: "settings.manage", group: "admin", icon: Pill, component: CatalogPage },
   { id: "audit", path: "/audit", permission: "audit.view", group: "admin", icon: ScrollText, component: AuditPage },
   { id: "account", path: "/account", permission: null, group: "personal", icon: KeyRound, component: ChangePasswordPage },
