@@ -7,7 +7,7 @@ import { PageHeader } from "../../components/PageHeader";
 import { useFormat } from "../../lib/format";
 import { useSession } from "../auth/session";
 
-type NowKey = "today" | "workingHours" | "patients" | "registerPatient" | "consultations" | "consultationsRead" | "staff" | "availability" | "users" | "departments" | "mergePatients" | "settings" | "audit" | "account" | "lock";
+type NowKey = "today" | "workingHours" | "patients" | "registerPatient" | "consultations" | "consultationsRead" | "staff" | "availability" | "users" | "departments" | "mergePatients" | "settings" | "sync" | "audit" | "account" | "lock";
 
 /**
  * Each role lands on its own page. It says plainly what works today and what comes later:

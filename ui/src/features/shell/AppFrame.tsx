@@ -77,7 +77,8 @@ function Frame() {
         {t("app.skipToContent")}
       </a>
       <header className="flex h-14 shrink-0 items-center gap-4 border-b border-ink-200 bg-white px-4">
-        <div className="flex max-w-[24rem] min-w-0 shrink-0 items-center gap-2.5">
+        {/* The clinic's name gives way first (truncated), then the search box: the right-hand controls keep their size. */}
+        <div className="flex max-w-[24rem] min-w-0 items-center gap-2.5">
           <Logo className="size-7" />
           <span className="truncate font-semibold text-ink-900" data-testid="clinic-name">
             {status.data?.clinic_name ?? t("app.name")}
@@ -88,14 +89,14 @@ function Frame() {
           onClick={() => {
             setPaletteOpen(true);
           }}
-          className="flex h-9 w-full max-w-sm min-w-40 items-center gap-2 rounded-md border border-ink-200 bg-ink-50 px-3 text-sm text-ink-600 hover:border-ink-300 hover:bg-white"
+          className="flex h-9 max-w-sm min-w-40 flex-1 basis-0 items-center gap-2 rounded-md border border-ink-200 bg-ink-50 px-3 text-sm text-ink-600 hover:border-ink-300 hover:bg-white"
           data-testid="open-palette"
         >
           <Search aria-hidden="true" className="size-4" />
           <span className="flex-1 text-left">{t("frame.search")}</span>
           <kbd className="rounded border border-ink-200 bg-white px-1.5 py-0.5 font-sans text-xs text-ink-600">{t("frame.searchHint")}</kbd>
         </button>
-        <div className="ml-auto flex min-w-0 items-center gap-2">
+        <div className="ml-auto flex shrink-0 items-center gap-2">
           <SyncStatusIndicator />
           {session.permissions.has("availability.set_own") ? <StatusMenu /> : null}
           <div className="mr-1 hidden shrink-0 text-right leading-tight whitespace-nowrap sm:block" data-testid="current-user">
