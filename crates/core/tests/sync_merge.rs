@@ -44,17 +44,7 @@ impl Log {
             .0
             .iter()
             .filter(|(seq, c)| *seq > cursor && c.workstation_id != me)
-            .map(|(seq, c)| IncomingChange {
-                server_seq: *seq,
-                id: c.id.clone(),
-                hlc: c.hlc.clone(),
-                workstation_id: c.workstation_id.clone(),
-                table_name: c.table_name.clone(),
-                row_id: c.row_id.clone(),
-                op: c.op.clone(),
-                row_data: c.row_data.clone(),
-                field_hlcs: c.field_hlcs.clone(),
-            })
+            .map(|(seq, c)| incoming(*seq, c))
             .collect();
         let head = self.0.last().map_or(cursor, |(s, _)| *s).max(cursor);
         apply_pulled(ws.store(), ws.now(), &page, head).unwrap()
@@ -63,6 +53,21 @@ impl Log {
     fn sync(&mut self, ws: &Workstation) {
         self.pull(ws);
         self.push(ws);
+    }
+}
+
+/// A pushed change as a puller receives it.
+fn incoming(server_seq: i64, c: &OutgoingChange) -> IncomingChange {
+    IncomingChange {
+        server_seq,
+        id: c.id.clone(),
+        hlc: c.hlc.clone(),
+        workstation_id: c.workstation_id.clone(),
+        table_name: c.table_name.clone(),
+        row_id: c.row_id.clone(),
+        op: c.op.clone(),
+        row_data: c.row_data.clone(),
+        field_hlcs: c.field_hlcs.clone(),
     }
 }
 
@@ -272,21 +277,7 @@ fn a_workstation_of_another_clinic_is_refused_before_anything_is_merged() {
     log.push(&a);
     let before = content_hash(&b);
     let cursor = b.store().read(clinicdesk_core::sync::pull_cursor).unwrap();
-    let page: Vec<IncomingChange> = log
-        .0
-        .iter()
-        .map(|(seq, c)| IncomingChange {
-            server_seq: *seq,
-            id: c.id.clone(),
-            hlc: c.hlc.clone(),
-            workstation_id: c.workstation_id.clone(),
-            table_name: c.table_name.clone(),
-            row_id: c.row_id.clone(),
-            op: c.op.clone(),
-            row_data: c.row_data.clone(),
-            field_hlcs: c.field_hlcs.clone(),
-        })
-        .collect();
+    let page: Vec<IncomingChange> = log.0.iter().map(|(seq, c)| incoming(*seq, c)).collect();
     let e = apply_pulled(b.store(), b.now(), &page, 99).unwrap_err();
     assert_eq!(e.code, ErrorCode::Conflict);
     assert!(e.message.contains("another clinic"), "{}", e.message);

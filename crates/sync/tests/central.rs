@@ -539,7 +539,10 @@ async fn a_database_never_migrated_is_refused_until_sync_migrate_ran() {
             matches!(error, SyncError::SchemaNotMigrated { .. }),
             "{error:?}"
         );
-        assert!(error.to_string().contains("clinicdesk sync migrate"), "{error}");
+        assert!(
+            error.to_string().contains("clinicdesk sync migrate"),
+            "{error}"
+        );
         let applied = CentralServer::migrate(&url).await.unwrap();
         assert_eq!(i64::try_from(applied.len()).unwrap(), migration_files());
         assert!(CentralServer::migrate(&url).await.unwrap().is_empty());
@@ -579,7 +582,10 @@ async fn a_workstation_code_is_used_by_one_workstation_only() {
 async fn the_pull_cursor_moves_past_a_workstations_own_changes() {
     with_fresh_database(|url| async move {
         let (server, ws) = server_with_workstations(&url, &["A", "B"]).await;
-        server.push(&changes(ws[0], 0..5, "patients")).await.unwrap();
+        server
+            .push(&changes(ws[0], 0..5, "patients"))
+            .await
+            .unwrap();
         // A sees nothing of its own, but may store the head as its cursor.
         let page = server.pull(0, ws[0], 100).await.unwrap();
         assert!(page.changes.is_empty());
@@ -632,8 +638,14 @@ async fn the_setup_script_gives_a_workstation_role_just_enough_to_sync() {
             let ws_url = as_role(&role);
             let server = CentralServer::connect(&ws_url).await.unwrap();
             let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
-            server.register_workstation(a, "A", Some("AAA")).await.unwrap();
-            server.register_workstation(b, "B", Some("BBB")).await.unwrap();
+            server
+                .register_workstation(a, "A", Some("AAA"))
+                .await
+                .unwrap();
+            server
+                .register_workstation(b, "B", Some("BBB"))
+                .await
+                .unwrap();
             server.push(&changes(a, 0..3, "patients")).await.unwrap();
             assert_eq!(server.pull(0, b, 10).await.unwrap().changes.len(), 3);
             server.close().await;
